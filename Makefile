@@ -1,0 +1,56 @@
+# Two commands do all the set-up on a Debian or Ubuntu machine with Python 3.11+, make and git:
+#   make run    development server on http://127.0.0.1:8000 with demo data
+#   make test   the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+TEST_PACKAGES := $(RUNTIME_PACKAGES) chromium
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint venv system-runtime system-test migrate demo messages clean
+
+run: venv system-runtime migrate demo
+	DJANGO_ENV=development $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: venv system-test
+	DJANGO_ENV=test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version))."; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
+		{ echo "Cannot create the virtualenv. Run: sudo apt-get install -y python3-venv"; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+system-runtime:
+	@bin/system-packages $(RUNTIME_PACKAGES)
+
+system-test:
+	@bin/system-packages $(TEST_PACKAGES)
+
+migrate: venv
+	DJANGO_ENV=development $(BIN)/python manage.py migrate --noinput
+
+demo: venv
+	DJANGO_ENV=development $(BIN)/python manage.py seed_demo
+
+messages: venv
+	DJANGO_ENV=development $(BIN)/python manage.py makemessages -l fr -l en --no-obsolete \
+		--ignore=.venv --ignore=var --ignore=staticfiles
+	DJANGO_ENV=development $(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var/db.sqlite3 staticfiles

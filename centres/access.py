@@ -1,0 +1,107 @@
+"""Roles and scoping helpers: the only way views reach organisation objects.
+
+Outside the user's scope an object does not exist (404); a missing role is a 403.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from .enums import ROLES_SEEING_ALL_CENTRES, Role
+from .models import Centre, RoleAssignment
+
+_CACHE_ATTRIBUTE = "_spplus_scope"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a signed-in user may do and see, read once per request."""
+
+    roles: frozenset[str]
+    centre_ids: frozenset[int]
+    network_ids: frozenset[int]
+    certification_body_ids: frozenset[int]
+
+    def has(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+EMPTY_SCOPE = Scope(frozenset(), frozenset(), frozenset(), frozenset())
+
+
+def scope_of(user) -> Scope:
+    """Return the user's roles and scopes (one query, cached on the user object)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return EMPTY_SCOPE
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    rows = list(
+        RoleAssignment.objects.filter(user=user).values_list(
+            "role", "centre_id", "network_id", "certification_body_id"
+        )
+    )
+    scope = Scope(
+        roles=frozenset(row[0] for row in rows),
+        centre_ids=frozenset(row[1] for row in rows if row[1]),
+        network_ids=frozenset(row[2] for row in rows if row[2]),
+        certification_body_ids=frozenset(row[3] for row in rows if row[3]),
+    )
+    setattr(user, _CACHE_ATTRIBUTE, scope)
+    return scope
+
+
+def has_role(user, *roles: str) -> bool:
+    """True when the user holds at least one of the roles."""
+    return scope_of(user).has(*roles)
+
+
+def require_role(user, *roles: str) -> Scope:
+    """Return the user's scope, or raise PermissionDenied (403) without one of the roles."""
+    scope = scope_of(user)
+    if not scope.has(*roles):
+        raise PermissionDenied(_("Your role does not give access to this page."))
+    return scope
+
+
+def role_required(*roles: str) -> Callable:
+    """View decorator: sign-in first, then one of the roles, else 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            require_role(request.user, *roles)
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorator
+
+
+def visible_centres(user) -> QuerySet[Centre]:
+    """Centres the user may see: all, their network's, their own, or none."""
+    scope = scope_of(user)
+    centres = Centre.objects.select_related("structure")
+    if scope.has(*ROLES_SEEING_ALL_CENTRES):
+        return centres.all()
+    if scope.has(Role.CORRESPONDENT) or scope.has(Role.REFERENT):
+        return centres.filter(
+            Q(structure__network_id__in=scope.network_ids) | Q(id__in=scope.centre_ids)
+        )
+    return centres.none()
+
+
+def get_centre(user, code: str) -> Centre:
+    """Return a centre by code if the user may see it, else 404."""
+    return get_object_or_404(visible_centres(user), code=code)
+
+
+def managed_centres(user) -> QuerySet[Centre]:
+    """Centres whose self-assessment and action plan the user may edit (their referent role)."""
+    return Centre.objects.filter(id__in=scope_of(user).centre_ids)

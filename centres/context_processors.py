@@ -1,0 +1,36 @@
+"""Values every page needs: product name, brand switch and the navigation of the user's roles."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .access import scope_of
+from .enums import Role
+
+
+def _navigation(user) -> list[dict]:
+    items = [{"label": _("Home"), "url": reverse("home")}]
+    if not user.is_authenticated:
+        return items
+    scope = scope_of(user)
+    items.append({"label": _("Dashboard"), "url": reverse("dashboard")})
+    if scope.roles:
+        items.append({"label": _("Centres"), "url": reverse("centres:list")})
+    if scope.has(Role.DITP_ADMIN):
+        items.append({"label": _("Administration"), "url": reverse("admin:index")})
+    return items
+
+
+def shell(request) -> dict:
+    """Context for templates/layout/base.html."""
+    user = request.user
+    navigation = _navigation(user)
+    current = request.path
+    for item in navigation:
+        item["current"] = item["url"] == current
+    return {
+        "PRODUCT_NAME": settings.PRODUCT_NAME,
+        "OPERATOR_NAME": settings.OPERATOR_NAME,
+        "STATE_BRAND": settings.STATE_BRAND,
+        "navigation": navigation,
+    }

@@ -1,0 +1,38 @@
+"""The Celery application. Queues: default, pdf (certificates), exports (large files)."""
+
+import os
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("spplus")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+LONGEST_TASK_SECONDS = 30 * 60
+
+app.conf.update(
+    task_queues=(Queue("default"), Queue("pdf"), Queue("exports")),
+    task_default_queue="default",
+    task_routes={
+        "labelling.tasks.*certificate*": {"queue": "pdf"},
+        "surveys.tasks.*export*": {"queue": "exports"},
+    },
+    # Every task is idempotent: it may run again if a worker dies mid-way.
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    worker_max_tasks_per_child=200,
+    task_time_limit=LONGEST_TASK_SECONDS,
+    task_soft_time_limit=LONGEST_TASK_SECONDS - 60,
+    broker_transport_options={"visibility_timeout": LONGEST_TASK_SECONDS * 2},
+    broker_connection_retry_on_startup=True,
+    result_expires=60 * 60 * 24,
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    timezone="Europe/Paris",
+    enable_utc=True,
+)
+app.autodiscover_tasks()

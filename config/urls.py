@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from centres.views import healthz
+
+urlpatterns = [
+    path("", include("labelling.urls")),
+    path("", include("centres.urls_accounts")),
+    path("centres/", include("centres.urls")),
+    path("healthz", healthz, name="healthz"),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+handler400 = "centres.errors.bad_request"
+handler403 = "centres.errors.permission_denied"
+handler404 = "centres.errors.page_not_found"
+handler500 = "centres.errors.server_error"

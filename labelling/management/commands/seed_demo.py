@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from centres.demo import demo_users_seed, organisation_seed
+
+DEMO_PASSWORD = "demo-services-publics-plus"
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (organisation, one user per role). Safe to run again."
+
+    def handle(self, *args, **options):
+        structure = organisation_seed()
+        # Demo accounts can sign in only in development; elsewhere they have no password.
+        password = DEMO_PASSWORD if settings.DEBUG else None
+        users = demo_users_seed(password=password)
+        self.stdout.write(
+            f"Demo organisation ready: {structure.name}, {structure.centres.count()} centres."
+        )
+        if password:
+            self.stdout.write("Demo accounts (development only), password: " + password)
+            for demo in users:
+                self.stdout.write(f"  {demo.role:<14} {demo.email}")

@@ -1,0 +1,18 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from django.views.generic import TemplateView
+
+from . import views
+
+
+def _public_page(template: str):
+    return login_not_required(TemplateView.as_view(template_name=template))
+
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("accessibilite/", _public_page("pages/accessibility.html"), name="accessibility"),
+    path("mentions-legales/", _public_page("pages/legal_notice.html"), name="legal_notice"),
+    path("donnees-personnelles/", _public_page("pages/personal_data.html"), name="personal_data"),
+]
