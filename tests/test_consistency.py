@@ -1,0 +1,58 @@
+"""Cheap meta-checks on the code base itself."""
+
+import ast
+import re
+import tomllib
+from pathlib import Path
+
+import polib
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ["centres", "surveys", "labelling"]
+# An app may import only the apps listed here (dependencies point one way).
+ALLOWED_IMPORTS = {"centres": set(), "surveys": {"centres"}, "labelling": {"surveys", "centres"}}
+PO_FILE = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+
+
+def imported_apps(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names & set(APPS)
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_dependencies_between_apps_point_one_way(app):
+    for path in (ROOT / app).rglob("*.py"):
+        forbidden = imported_apps(path) - ALLOWED_IMPORTS[app] - {app}
+        assert not forbidden, f"{path.relative_to(ROOT)} imports {forbidden}"
+
+
+def test_every_french_message_is_translated():
+    catalogue = polib.pofile(str(PO_FILE))
+    assert not catalogue.untranslated_entries(), [e.msgid for e in catalogue.untranslated_entries()]
+    assert not catalogue.fuzzy_entries(), [e.msgid for e in catalogue.fuzzy_entries()]
+
+
+def test_compiled_translations_match_the_catalogue():
+    catalogue = polib.pofile(str(PO_FILE))
+    compiled = polib.mofile(str(PO_FILE.with_suffix(".mo")))
+    expected = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0) for e in catalogue}
+    found = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0) for e in compiled}
+    assert expected.items() <= found.items(), "run `make messages` to recompile the .mo file"
+
+
+def test_runtime_dependencies_are_pinned_in_the_lock_file():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    lock = {}
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        name, _, version = line.partition("==")
+        lock[re.sub(r"[-_.]+", "-", name).lower()] = version
+    for requirement in project["dependencies"] + project["optional-dependencies"]["dev"]:
+        name, version = re.match(r"([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?==(.+)", requirement).groups()
+        assert lock.get(re.sub(r"[-_.]+", "-", name).lower()) == version, requirement
