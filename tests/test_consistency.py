@@ -47,12 +47,25 @@ def test_compiled_translations_match_the_catalogue():
     assert expected.items() <= found.items(), "run `make messages` to recompile the .mo file"
 
 
-def test_runtime_dependencies_are_pinned_in_the_lock_file():
+def read_lock(name: str) -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / name).read_text().splitlines():
+        if "==" in line:
+            package, _, version = line.partition("==")
+            pins[re.sub(r"[-_.]+", "-", package).lower()] = version
+    return pins
+
+
+@pytest.mark.parametrize(
+    "group, lock_file",
+    [("runtime", "requirements.lock"), ("dev", "requirements-dev.lock")],
+)
+def test_declared_dependencies_are_pinned_in_the_lock_files(group, lock_file):
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    lock = {}
-    for line in (ROOT / "requirements.lock").read_text().splitlines():
-        name, _, version = line.partition("==")
-        lock[re.sub(r"[-_.]+", "-", name).lower()] = version
-    for requirement in project["dependencies"] + project["optional-dependencies"]["dev"]:
+    declared = (
+        project["dependencies"] if group == "runtime" else project["optional-dependencies"]["dev"]
+    )
+    lock = read_lock(lock_file)
+    for requirement in declared:
         name, version = re.match(r"([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?==(.+)", requirement).groups()
         assert lock.get(re.sub(r"[-_.]+", "-", name).lower()) == version, requirement
