@@ -6,7 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock | cksum | cut -d' ' -f1)
 RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-TEST_PACKAGES := $(RUNTIME_PACKAGES) chromium
+# Playwright's bundled driver needs libatomic.
+TEST_PACKAGES := $(RUNTIME_PACKAGES) chromium libatomic1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
