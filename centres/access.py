@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from .enums import ROLES_SEEING_ALL_CENTRES, Role
-from .models import Centre, RoleAssignment
+from .models import Action, Centre, RoleAssignment, SelfAssessment
 
 _CACHE_ATTRIBUTE = "_spplus_scope"
 
@@ -105,3 +105,46 @@ def get_centre(user, code: str) -> Centre:
 def managed_centres(user) -> QuerySet[Centre]:
     """Centres whose self-assessment and action plan the user may edit (their referent role)."""
     return Centre.objects.filter(id__in=scope_of(user).centre_ids)
+
+
+# --- Self-assessment and action plan ---------------------------------------------------------
+
+# Who reads a centre's self-assessment and action plan (each within their scope); only the
+# centre's own referent writes them.
+IMPROVEMENT_READERS = (
+    Role.REFERENT,
+    Role.CORRESPONDENT,
+    Role.AUDITOR,
+    Role.DECIDER,
+    Role.DITP_ADMIN,
+)
+
+
+def get_improvement_centre(user, code: str) -> Centre:
+    """Return a centre whose self-assessment and action plan the user may read (403, 404)."""
+    require_role(user, *IMPROVEMENT_READERS)
+    return get_centre(user, code)
+
+
+def get_managed_centre(user, code: str) -> Centre:
+    """Return a centre the user is the referent of, to edit its plan (403 no role, 404 other)."""
+    require_role(user, Role.REFERENT)
+    return get_object_or_404(managed_centres(user).select_related("structure"), code=code)
+
+
+def can_manage(user, centre: Centre) -> bool:
+    """True when the user is a referent of this very centre (shows the edit buttons)."""
+    scope = scope_of(user)
+    return scope.has(Role.REFERENT) and centre.id in scope.centre_ids
+
+
+def get_self_assessment(centre: Centre, cycle: int) -> SelfAssessment | None:
+    """The centre's self-assessment of a cycle, or None; the centre comes from a helper above."""
+    return SelfAssessment.objects.filter(centre=centre, cycle=cycle).first()
+
+
+def get_action(centre: Centre, pk: int) -> Action:
+    """Return an action of a centre reached through a helper above, else 404."""
+    return get_object_or_404(
+        Action.objects.select_related("owner_user", "centre"), centre=centre, pk=pk
+    )

@@ -3,7 +3,18 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import Centre, CertificationBody, Network, RoleAssignment, Structure, User
+from .models import (
+    Action,
+    ActionEvent,
+    Centre,
+    CertificationBody,
+    Network,
+    RoleAssignment,
+    SelfAssessment,
+    SelfAssessmentEntry,
+    Structure,
+    User,
+)
 
 
 @admin.register(Network)
@@ -70,3 +81,60 @@ class UserAdmin(BaseUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = []
+
+
+class SelfAssessmentEntryInline(admin.TabularInline):
+    model = SelfAssessmentEntry
+    extra = 0
+
+
+@admin.register(SelfAssessment)
+class SelfAssessmentAdmin(admin.ModelAdmin):
+    list_display = ["centre", "cycle", "status", "submitted_at"]
+    list_select_related = ["centre"]
+    list_filter = ["status", "cycle"]
+    inlines = [SelfAssessmentEntryInline]
+
+    # Written by the referent through the services only (a submitted one is frozen).
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ActionEventInline(admin.TabularInline):
+    """The history is append-only: shown, never edited here."""
+
+    model = ActionEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "actor", "kind", "changes", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ["title", "centre", "engagement_number", "status", "due_date", "is_published"]
+    list_select_related = ["centre"]
+    list_filter = ["status", "engagement_number", "is_published", "source_type"]
+    search_fields = ["title", "centre__name"]
+    inlines = [ActionEventInline]
+
+    # Every change goes through the services, which write the history: read-only here.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

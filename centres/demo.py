@@ -3,11 +3,29 @@
 Names and cities come from the DGFiP press release of 26 June 2025."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
-from .enums import Role
-from .models import Centre, CertificationBody, Network, RoleAssignment, Structure, User
+from .enums import ActionSource, ActionStatus, MaturityLevel, Role
+from .models import (
+    Centre,
+    CertificationBody,
+    Network,
+    RoleAssignment,
+    SelfAssessment,
+    Structure,
+    User,
+)
+from .services import (
+    EntryData,
+    action_abandon,
+    action_close,
+    action_create,
+    self_assessment_save,
+    self_assessment_submit,
+)
 
 DGFIP_CENTRES = [
     ("charleville-mezieres", "Charleville-Mézières", "08000"),
@@ -122,3 +140,187 @@ def demo_users_seed(*, password: str | None) -> list[DemoUser]:
             certification_body=body if demo.in_certification_body else None,
         )
     return DEMO_USERS
+
+
+# --- Self-assessments and action plans -------------------------------------------------------
+
+MATURITY_BY_ENGAGEMENT = {
+    1: MaturityLevel.ESTABLISHED,
+    2: MaturityLevel.EMERGING,
+    3: MaturityLevel.ESTABLISHED,
+    4: MaturityLevel.EMERGING,
+    5: MaturityLevel.ESTABLISHED,
+    6: MaturityLevel.EXEMPLARY,
+    7: MaturityLevel.EMERGING,
+    8: MaturityLevel.NOT_STARTED,
+}
+
+
+@dataclass(frozen=True)
+class DemoAction:
+    engagement_number: int
+    title: str
+    description: str
+    source_type: str
+    source_reference: str
+    indicator: str
+    due_in_days: int
+    final_status: str
+    progress: int
+    is_published: bool
+    closing_note: str = ""
+
+
+DEMO_ACTIONS = [
+    DemoAction(
+        2,
+        "Rappeler sous 48 heures les usagers qui n'ont pas pu joindre un conseiller",
+        "Les usagers qui ont raccroché après plus de 5 minutes d'attente sont rappelés.",
+        ActionSource.SURVEY_RESULT,
+        "Enquête usagers, printemps 2025 : « temps d'attente » en baisse",
+        "Taux de décroché",
+        -40,
+        ActionStatus.DONE,
+        100,
+        True,
+        "Taux de décroché passé de 82 % à 89 % sur les quatre semaines suivant la mise en place.",
+    ),
+    DemoAction(
+        5,
+        "Former les conseillers au langage clair",
+        "Deux demi-journées de formation et une fiche de phrases types relue par des usagers.",
+        ActionSource.SELF_ASSESSMENT,
+        "Auto-diagnostic, engagement 5",
+        "Part des usagers qui jugent l'information claire",
+        45,
+        ActionStatus.IN_PROGRESS,
+        60,
+        True,
+    ),
+    DemoAction(
+        2,
+        "Publier les heures d'affluence du service téléphonique",
+        "Indiquer sur le site les créneaux où l'attente est la plus courte.",
+        ActionSource.CITIZEN_REVIEW,
+        "Avis « Je donne mon avis » sur l'attente au téléphone",
+        "Temps d'attente moyen",
+        90,
+        ActionStatus.PLANNED,
+        0,
+        True,
+    ),
+    DemoAction(
+        4,
+        "Annoncer le délai de traitement dans l'accusé de réception des demandes écrites",
+        "",
+        ActionSource.AUDIT_FINDING,
+        "Audit de mars 2025, constat n° 3",
+        "Part des demandes écrites traitées dans le délai annoncé",
+        -12,
+        ActionStatus.IN_PROGRESS,
+        30,
+        False,
+    ),
+    DemoAction(
+        3,
+        "Proposer un rendez-vous téléphonique par serveur vocal",
+        "",
+        ActionSource.SELF_ASSESSMENT,
+        "Auto-diagnostic, engagement 3",
+        "Part des usagers orientés vers un rendez-vous",
+        20,
+        ActionStatus.ABANDONED,
+        10,
+        False,
+        "Remplacée par la prise de rendez-vous en ligne déployée au niveau national.",
+    ),
+]
+
+
+def _demo_actor(centre: Centre) -> User | None:
+    assignment = (
+        RoleAssignment.objects.filter(role=Role.REFERENT, centre=centre)
+        .select_related("user")
+        .first()
+    )
+    return assignment.user if assignment else None
+
+
+def _seed_self_assessments(centre: Centre, actor: User | None, today: date, index: int) -> None:
+    previous = today.year - 1
+    if not SelfAssessment.objects.filter(centre=centre, cycle=previous).exists():
+        self_assessment_save(
+            centre=centre,
+            cycle=previous,
+            by=actor,
+            entries={
+                number: EntryData(
+                    maturity_level=level,
+                    strengths="Accueil courtois, noms des conseillers annoncés.",
+                    gaps="Suivi irrégulier des rappels promis." if number in (2, 4) else "",
+                    evidence="Écoutes d'appels et tableau de bord mensuel.",
+                )
+                for number, level in MATURITY_BY_ENGAGEMENT.items()
+            },
+        )
+        self_assessment_submit(centre=centre, cycle=previous, by=actor)
+    # Half of the centres have started this year's self-assessment.
+    if (
+        index % 2 == 0
+        and not SelfAssessment.objects.filter(centre=centre, cycle=today.year).exists()
+    ):
+        self_assessment_save(
+            centre=centre,
+            cycle=today.year,
+            by=actor,
+            entries={
+                number: EntryData(maturity_level=MATURITY_BY_ENGAGEMENT[number])
+                for number in (1, 2, 3, 4, 5)
+            },
+        )
+
+
+def _seed_actions(centre: Centre, actor: User | None, today: date) -> None:
+    if centre.actions.exists():
+        return
+    for demo in DEMO_ACTIONS:
+        action = action_create(
+            centre=centre,
+            by=actor,
+            engagement_number=demo.engagement_number,
+            title=demo.title,
+            description=demo.description,
+            source_type=demo.source_type,
+            source_reference=demo.source_reference,
+            indicator=demo.indicator,
+            owner_user=actor,
+            owner_name="" if actor else "Responsable d'équipe",
+            due_date=today + timedelta(days=demo.due_in_days),
+            status=ActionStatus.PLANNED
+            if demo.final_status == ActionStatus.PLANNED
+            else ActionStatus.IN_PROGRESS,
+            progress=demo.progress if demo.final_status != ActionStatus.DONE else 80,
+            is_published=demo.is_published,
+        )
+        if demo.final_status == ActionStatus.DONE:
+            action_close(
+                action=action,
+                by=actor,
+                effectiveness_check=demo.closing_note,
+                checked_on=today - timedelta(days=7),
+                today=today,
+            )
+        elif demo.final_status == ActionStatus.ABANDONED:
+            action_abandon(action=action, by=actor, reason=demo.closing_note, today=today)
+
+
+@transaction.atomic
+def improvement_seed(*, today: date | None = None) -> int:
+    """Self-assessments and an action plan (actions in every status) for every centre."""
+    today = today or timezone.localdate()
+    centres = list(Centre.objects.order_by("code"))
+    for index, centre in enumerate(centres):
+        actor = _demo_actor(centre)
+        _seed_self_assessments(centre, actor, today, index)
+        _seed_actions(centre, actor, today)
+    return len(centres)

@@ -29,6 +29,20 @@ def permission_denied(request, exception=None):
     )
 
 
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a French page in the product's layout instead of Django's bare one."""
+    return _error(
+        request,
+        403,
+        _("Form expired"),
+        _(
+            "For your security, this form could not be accepted: it was open for too long, "
+            "or your browser refuses cookies from this site. Go back, reload the page and "
+            "send the form again."
+        ),
+    )
+
+
 def page_not_found(request, exception=None):
     return _error(
         request,

@@ -4,7 +4,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Role
+from .enums import (
+    ENGAGEMENT_NUMBERS,
+    ActionEventKind,
+    ActionSource,
+    ActionStatus,
+    MaturityLevel,
+    Role,
+    SelfAssessmentStatus,
+)
 
 
 class Network(models.Model):
@@ -193,3 +201,223 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         scope = self.centre or self.network or self.certification_body
         return f"{self.get_role_display()} ({scope})" if scope else self.get_role_display()
+
+
+# --- Continuous improvement: a centre's self-assessment and action plan ---------------------
+
+ENGAGEMENT_NUMBER_IN_RANGE = Q(
+    engagement_number__gte=ENGAGEMENT_NUMBERS.start,
+    engagement_number__lte=ENGAGEMENT_NUMBERS.stop - 1,
+)
+
+
+class SelfAssessment(models.Model):
+    """A centre's auto-diagnostic for one cycle (a calendar year): a draft, then submitted.
+
+    A submitted self-assessment is frozen: the services refuse any change."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="self_assessments")
+    cycle = models.PositiveSmallIntegerField(_("cycle"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=SelfAssessmentStatus.choices,
+        default=SelfAssessmentStatus.DRAFT,
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+
+    class Meta:
+        ordering = ["centre", "-cycle"]
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "cycle"], name="one_self_assessment_a_cycle"),
+            models.CheckConstraint(
+                name="self_assessment_cycle_is_a_year",
+                condition=Q(cycle__gte=2000, cycle__lte=2100),
+            ),
+            models.CheckConstraint(
+                name="submitted_self_assessment_has_date",
+                condition=~Q(status=SelfAssessmentStatus.SUBMITTED) | Q(submitted_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre} — {self.cycle}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == SelfAssessmentStatus.SUBMITTED
+
+
+class SelfAssessmentEntry(models.Model):
+    """The centre's view of one engagement: maturity, strengths, gaps and evidence."""
+
+    assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="entries")
+    engagement_number = models.PositiveSmallIntegerField(_("engagement"))
+    maturity_level = models.CharField(
+        _("maturity level"), max_length=12, choices=MaturityLevel.choices, blank=True
+    )
+    strengths = models.TextField(_("strengths"), blank=True)
+    gaps = models.TextField(_("gaps"), blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+
+    class Meta:
+        ordering = ["assessment", "engagement_number"]
+        verbose_name = _("self-assessment entry")
+        verbose_name_plural = _("self-assessment entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "engagement_number"], name="one_entry_an_engagement"
+            ),
+            models.CheckConstraint(
+                name="entry_engagement_in_range", condition=ENGAGEMENT_NUMBER_IN_RANGE
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} — {self.engagement_number}"
+
+
+class Action(models.Model):
+    """One action of a centre's action plan, tied to an engagement and to what led to it."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="actions")
+    engagement_number = models.PositiveSmallIntegerField(_("engagement"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    source_type = models.CharField(_("source"), max_length=20, choices=ActionSource.choices)
+    source_reference = models.CharField(
+        _("source reference"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: the survey campaign, the audit finding or the review concerned."),
+    )
+    owner_user = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_actions",
+        verbose_name=_("owner (account)"),
+    )
+    owner_name = models.CharField(_("owner"), max_length=200, blank=True)
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    indicator = models.CharField(
+        _("indicator to move"),
+        max_length=200,
+        help_text=_("The result this action should improve, for example the callback rate."),
+    )
+    effectiveness_check = models.TextField(_("effectiveness check"), blank=True)
+    effectiveness_checked_on = models.DateField(_("checked on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        indexes = [
+            models.Index(fields=["centre", "status", "due_date"], name="action_centre_status"),
+            models.Index(fields=["status", "due_date"], name="action_status_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="action_engagement_in_range", condition=ENGAGEMENT_NUMBER_IN_RANGE
+            ),
+            models.CheckConstraint(
+                name="action_progress_is_a_percentage", condition=Q(progress__lte=100)
+            ),
+            models.CheckConstraint(
+                name="action_has_an_owner",
+                condition=Q(owner_user__isnull=False) | ~Q(owner_name=""),
+            ),
+            # An action is closed as done only once its effect has been checked.
+            models.CheckConstraint(
+                name="done_action_has_effectiveness_check",
+                condition=~Q(status=ActionStatus.DONE)
+                | (
+                    ~Q(effectiveness_check="")
+                    & Q(effectiveness_checked_on__isnull=False, closed_on__isnull=False)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
+
+    @property
+    def owner_display(self) -> str:
+        if self.owner_user_id:
+            return str(self.owner_user)
+        return self.owner_name
+
+    def is_overdue(self, today) -> bool:
+        return self.is_open and self.due_date < today
+
+
+class ActionEvent(models.Model):
+    """One line of an action's history, appended by the services and never changed."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    kind = models.CharField(_("event"), max_length=16, choices=ActionEventKind.choices)
+    # {field name: [old value, new value]} as displayed strings.
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["action", "at", "id"]
+        verbose_name = _("action history event")
+        verbose_name_plural = _("action history")
+
+    def __str__(self) -> str:
+        return f"{self.action} — {self.get_kind_display()}"
+
+
+class ActionReminder(models.Model):
+    """An overdue reminder sent for an action on a day: at most one per action and day."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reminders")
+    day = models.DateField(_("day"))
+    recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["action", "-day"]
+        verbose_name = _("overdue reminder")
+        verbose_name_plural = _("overdue reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["action", "day"], name="one_reminder_an_action_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} — {self.day}"
