@@ -1,0 +1,95 @@
+"""issue_invitations, reconcile_rollups and survey_results."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from surveys.models import DailyRollup, Invitation
+
+from .conftest import GOOD_ANSWERS
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_issue_invitations_prints_one_absolute_url_per_link(settings, citizen_campaign):
+    settings.SITE_URL = "https://label.example.fr"
+    lines = run("issue_invitations", "--campaign", "usagers-test", "--count", "25").splitlines()
+    assert len(lines) == len(set(lines)) == 25
+    assert all(line.startswith("https://label.example.fr/s/") for line in lines)
+    assert Invitation.objects.count() == 25
+    assert Invitation.objects.values("centre").distinct().count() == 20
+
+
+def test_issue_invitations_writes_csv_for_one_centre(citizen_campaign):
+    out = run(
+        "issue_invitations",
+        "--campaign",
+        "usagers-test",
+        "--centre",
+        "lens",
+        "--count",
+        "3",
+        "--format",
+        "csv",
+    )
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [row["centre"] for row in rows] == ["lens"] * 3
+    assert not Invitation.objects.exclude(centre__code="lens").exists()
+
+
+def test_issue_invitations_refuses_an_unknown_campaign(organisation):
+    with pytest.raises(CommandError):
+        run("issue_invitations", "--campaign", "nope", "--count", "1")
+
+
+def test_a_printed_link_opens_the_survey(client, citizen_campaign):
+    url = run("issue_invitations", "--campaign", "usagers-test", "--count", "1").strip()
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    assert client.get("/" + path).status_code == 200
+
+
+def answer_some(client, campaign, issue, n=3):
+    for token in issue(campaign, n=n):
+        client.post(reverse("surveys:answer", kwargs={"token": token}), GOOD_ANSWERS)
+
+
+def test_reconcile_rollups_passes_on_consistent_counts(client, citizen_campaign, issue):
+    answer_some(client, citizen_campaign, issue)
+    assert "rollups_ok" in run("reconcile_rollups")
+
+
+def test_reconcile_rollups_detects_a_tampered_rollup(client, citizen_campaign, issue):
+    answer_some(client, citizen_campaign, issue)
+    cell = DailyRollup.objects.filter(question__code="overall", value="very").first()
+    DailyRollup.objects.filter(pk=cell.pk).update(count=cell.count + 1)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 rollup cell"):
+        call_command("reconcile_rollups", stdout=out)
+    assert f"question={cell.question_id}" in out.getvalue()
+
+
+def test_reconcile_rollups_detects_a_missing_rollup(client, citizen_campaign, issue):
+    answer_some(client, citizen_campaign, issue, n=1)
+    DailyRollup.objects.filter(question__code="e2").delete()
+    with pytest.raises(CommandError):
+        run("reconcile_rollups", "--campaign", "usagers-test")
+
+
+def test_survey_results_prints_the_figures_as_json(client, citizen_campaign, issue):
+    answer_some(client, citizen_campaign, issue, n=4)
+    payload = json.loads(run("survey_results", "--campaign", "usagers-test", "--format", "json"))
+    by_key = {row["key"]: row for row in payload["by_engagement"]}
+    assert set(by_key) == {"1", "2", "3", "5", "overall"}
+    assert by_key["overall"]["n"] == 4 and by_key["overall"]["satisfaction_rate"] == 1.0
+    assert by_key["5"]["n"] == 0 and by_key["5"]["dont_know"] == 4
+    assert by_key["overall"]["insufficient_sample"] is True
