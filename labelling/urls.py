@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import TemplateView
 
 from . import views
@@ -14,5 +14,6 @@ urlpatterns = [
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("accessibilite/", _public_page("pages/accessibility.html"), name="accessibility"),
     path("mentions-legales/", _public_page("pages/legal_notice.html"), name="legal_notice"),
+    path("label/", include("labelling.urls_label")),
     path("donnees-personnelles/", _public_page("pages/personal_data.html"), name="personal_data"),
 ]

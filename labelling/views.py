@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from centres.access import scope_of
 from centres.enums import Role
-from centres.queries import public_centres
+from centres.queries import centres_by_ids, public_centres
 
 from .enums import EngagementGroup
 from .queries import engagements_in_force
@@ -39,12 +39,53 @@ def _dashboard_actions(scope) -> list[dict]:
                 "url": reverse("centres:list"),
             }
         )
+        for centre in centres_by_ids(scope.centre_ids):
+            actions.append(
+                {
+                    "title": _("Action plan"),
+                    "description": _("%(centre)s: actions, progress, effectiveness checks.")
+                    % {"centre": centre.name},
+                    "url": reverse("centres:action_list", args=[centre.code]),
+                }
+            )
+            actions.append(
+                {
+                    "title": _("Self-assessment"),
+                    "description": _("%(centre)s: maturity of each engagement, by cycle.")
+                    % {"centre": centre.name},
+                    "url": reverse("centres:self_assessment_list", args=[centre.code]),
+                }
+            )
     if scope.has(Role.CORRESPONDENT, Role.AUDITOR, Role.DECIDER, Role.DITP_ADMIN):
         actions.append(
             {
                 "title": _("Centres"),
                 "description": _("The contact centres within your scope."),
                 "url": reverse("centres:list"),
+            }
+        )
+    if scope.roles:
+        actions.append(
+            {
+                "title": _("Survey results"),
+                "description": _("Citizen satisfaction and agent involvement, with their margins."),
+                "url": reverse("surveys:results"),
+            }
+        )
+    if scope.roles:
+        actions.append(
+            {
+                "title": _("Label applications"),
+                "description": _("Audits, scorecards, decisions and certificates."),
+                "url": reverse("labelling:application_list"),
+            }
+        )
+    if scope.has(Role.DITP_ADMIN, Role.DECIDER):
+        actions.append(
+            {
+                "title": _("Referential versions"),
+                "description": _("Engagements, audit criteria and level rules, by version."),
+                "url": reverse("labelling:referential_list"),
             }
         )
     if scope.has(Role.DITP_ADMIN):

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from centres.demo import demo_users_seed, organisation_seed
+from centres.demo import demo_users_seed, improvement_seed, organisation_seed
+from labelling.demo import label_demo_seed
+from surveys.demo import surveys_demo_seed
 
 DEMO_PASSWORD = "demo-services-publics-plus"
 
@@ -14,6 +16,9 @@ class Command(BaseCommand):
         # Demo accounts can sign in only in development; elsewhere they have no password.
         password = DEMO_PASSWORD if settings.DEBUG else None
         users = demo_users_seed(password=password)
+        improvement_seed()
+        surveys_demo_seed(structure=structure)
+        label_demo_seed()
         self.stdout.write(
             f"Demo organisation ready: {structure.name}, {structure.centres.count()} centres."
         )

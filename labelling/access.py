@@ -1,0 +1,80 @@
+"""Scoping helpers for label applications: 404 outside the user's scope, 403 without a role.
+
+Who sees an application: DITP administrators and deciders (all), auditors (their body's),
+national correspondents (their network's), quality referents (their structure's)."""
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from centres.access import scope_of
+from centres.enums import Role
+
+from .models import Application, Audit, Certificate
+
+STAFF_ROLES = tuple(Role.values)
+
+
+def visible_applications(user) -> QuerySet[Application]:
+    """Applications the user may see, with their structure and certification body."""
+    scope = scope_of(user)
+    applications = Application.objects.select_related(
+        "structure", "certification_body", "referential"
+    )
+    if scope.has(Role.DITP_ADMIN, Role.DECIDER):
+        return applications.all()
+    condition = Q(pk__in=[])
+    if scope.has(Role.AUDITOR):
+        condition |= Q(certification_body_id__in=scope.certification_body_ids)
+    if scope.has(Role.CORRESPONDENT):
+        condition |= Q(structure__network_id__in=scope.network_ids)
+    if scope.has(Role.REFERENT):
+        condition |= Q(structure__centres__id__in=scope.centre_ids)
+    return applications.filter(condition).distinct()
+
+
+def get_application(user, pk: int) -> Application:
+    """Return an application the user may see, else 404."""
+    return get_object_or_404(visible_applications(user), pk=pk)
+
+
+def get_audit(user, pk: int) -> Audit:
+    """Return an audit of an application the user may see, else 404."""
+    visible = visible_applications(user).values("pk")
+    return get_object_or_404(
+        Audit.objects.select_related("application__structure", "lead_auditor").filter(
+            application__in=visible
+        ),
+        pk=pk,
+    )
+
+
+def get_certificate(user, pk: int) -> Certificate:
+    """Return a certificate of an application the user may see, else 404."""
+    visible = visible_applications(user).values("pk")
+    return get_object_or_404(
+        Certificate.objects.select_related("decision__application__structure").filter(
+            decision__application__in=visible
+        ),
+        pk=pk,
+    )
+
+
+def is_on_audit_team(user, application: Application) -> bool:
+    """True when the user led or took part in any audit of the application."""
+    return Audit.objects.filter(
+        Q(lead_auditor=user) | Q(team=user), application=application
+    ).exists()
+
+
+def managed_structure_ids(user) -> set[int] | None:
+    """Structures whose applications the user may file: None means every structure."""
+    scope = scope_of(user)
+    if scope.has(Role.DITP_ADMIN):
+        return None
+    if scope.has(Role.CORRESPONDENT):
+        from centres.models import Structure
+
+        return set(
+            Structure.objects.filter(network_id__in=scope.network_ids).values_list("pk", flat=True)
+        )
+    return set()

@@ -1,0 +1,186 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from centres.enums import Role
+from centres.models import CertificationBody, Structure, User
+
+from .enums import AppealOutcome, Conformity, FindingKind, Outcome
+
+TEXT_LIMIT = 8000
+
+
+class ApplicationForm(forms.Form):
+    structure = forms.ModelChoiceField(label=_("Labelled structure"), queryset=Structure.objects)
+    cycle = forms.IntegerField(label=_("Cycle (year)"), min_value=2023, max_value=2100)
+    certification_body = forms.ModelChoiceField(
+        label=_("Certification body"), queryset=CertificationBody.objects
+    )
+    survey_start = forms.DateField(
+        label=_("Survey period start"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    survey_end = forms.DateField(
+        label=_("Survey period end"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, structure_ids=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if structure_ids is not None:
+            self.fields["structure"].queryset = Structure.objects.filter(pk__in=structure_ids)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("survey_start") and data.get("survey_end"):
+            if data["survey_end"] < data["survey_start"]:
+                raise forms.ValidationError(_("The survey period ends before it starts."))
+        return data
+
+
+class AuditPlanForm(forms.Form):
+    start_date = forms.DateField(
+        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+    team = forms.ModelMultipleChoiceField(
+        label=_("Audit team"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    risk_centres = forms.ModelMultipleChoiceField(
+        label=_("Sites chosen by risk"),
+        help_text=_("Added to the ceil(√N) sites drawn at random."),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    seed = forms.IntegerField(
+        label=_("Sampling seed"),
+        help_text=_("Leave empty to draw one; the same seed always gives the same sample."),
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+    )
+
+    def __init__(self, *args, application, lead, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = (
+            User.objects.filter(
+                role_assignments__role=Role.AUDITOR,
+                role_assignments__certification_body=application.certification_body,
+            )
+            .exclude(pk=lead.pk)
+            .distinct()
+        )
+        self.fields["risk_centres"].queryset = application.structure.centres.order_by("city")
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("start_date")
+            and data.get("end_date")
+            and data["end_date"] < data["start_date"]
+        ):
+            raise forms.ValidationError(_("The audit ends before it starts."))
+        return data
+
+
+class SitesOverrideForm(forms.Form):
+    centres = forms.ModelMultipleChoiceField(
+        label=_("Sites to audit"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def __init__(self, *args, audit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centres"].queryset = audit.application.structure.centres.order_by("city")
+        self.fields["centres"].initial = list(audit.sites.values_list("centre_id", flat=True))
+
+
+class GridForm(forms.Form):
+    """One conformity and one comment per criterion, for one site."""
+
+    def __init__(self, *args, criteria, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            entry = entries.get(criterion.pk)
+            self.fields[f"c{criterion.pk}"] = forms.ChoiceField(
+                label=f"{criterion.code} {criterion.title}",
+                choices=[("", "—"), *Conformity.choices],
+                initial=entry.conformity if entry else "",
+                required=False,
+            )
+            self.fields[f"m{criterion.pk}"] = forms.CharField(
+                label=_("Comment on %(code)s") % {"code": criterion.code},
+                initial=entry.comment if entry else "",
+                required=False,
+                max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def rows(self):
+        return [
+            (criterion, self[f"c{criterion.pk}"], self[f"m{criterion.pk}"])
+            for criterion in self.criteria
+        ]
+
+
+class FindingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=FindingKind.choices)
+    criterion = forms.ModelChoiceField(label=_("Criterion"), queryset=None)
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+    def __init__(self, *args, audit, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].queryset = criteria
+        self.fields["site"].queryset = audit.sites.select_related("centre")
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label=_("Evidence file"),
+        help_text=_("PDF, PNG, JPEG, OpenDocument, Word, Excel, text or CSV; 10 MB at most."),
+    )
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False)
+
+    def __init__(self, *args, audit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = audit.sites.select_related("centre")
+
+
+class CloseAuditForm(forms.Form):
+    conclusion = forms.CharField(
+        label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_LIMIT
+    )
+
+
+class OutcomeForm(forms.Form):
+    """A proposal or a decision: an outcome and its motivation."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    motivation = forms.CharField(
+        label=_("Motivation"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_LIMIT
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_LIMIT
+    )
+
+
+class AppealReviewForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome of the appeal"), choices=AppealOutcome.choices)
+    new_outcome = forms.ChoiceField(
+        label=_("New decision (if overturned)"),
+        choices=[("", "—"), *Outcome.choices],
+        required=False,
+    )
+    motivation = forms.CharField(
+        label=_("Motivation"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_LIMIT
+    )

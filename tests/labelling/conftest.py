@@ -1,0 +1,140 @@
+"""Fixtures for the label workflow: an application of the DGFiP platform driven step by step."""
+
+from datetime import date
+
+import pytest
+
+from centres.enums import Role
+from centres.models import Centre, CertificationBody, Structure
+from labelling import services
+from labelling.defaults import CRITERIA, LEVEL_RULES
+from labelling.enums import Conformity, Outcome
+from labelling.models import AuditCriterion, Engagement, GridEntry, LevelRule, Referential
+from tests.factories import make_user
+
+ENGAGEMENTS = [
+    (1, "closer", "Accueil bienveillant"),
+    (2, "closer", "Contact facile"),
+    (3, "closer", "Accompagnement adapté"),
+    (4, "efficient", "Délais annoncés"),
+    (5, "efficient", "Information claire"),
+    (6, "efficient", "Résultats publiés"),
+    (7, "simpler", "Avis pris en compte"),
+    (8, "simpler", "Impact environnemental"),
+]
+
+
+def ensure_default_referential() -> Referential:
+    """Referential v1 as migrations 0002 and 0004 leave it (transactional tests empty tables)."""
+    referential, _ = Referential.objects.get_or_create(
+        version=1,
+        defaults={"name": "Référentiel Services Publics+ 2023", "status": "active"},
+    )
+    for number, group, title in ENGAGEMENTS:
+        Engagement.objects.get_or_create(
+            referential=referential, number=number, defaults={"group": group, "title": title}
+        )
+    engagements = {e.number: e for e in referential.engagements.all()}
+    for number, code, title, weight in CRITERIA:
+        AuditCriterion.objects.get_or_create(
+            engagement=engagements[number], code=code, defaults={"title": title, "weight": weight}
+        )
+    for level, values in LEVEL_RULES.items():
+        LevelRule.objects.get_or_create(referential=referential, level=level, defaults=values)
+    return referential
+
+
+@pytest.fixture
+def referential(db):
+    return ensure_default_referential()
+
+
+@pytest.fixture
+def dgfip(organisation):
+    return Structure.objects.get(code="dgfip-pap")
+
+
+@pytest.fixture
+def body(organisation):
+    return CertificationBody.objects.get(code="organisme-demo")
+
+
+@pytest.fixture
+def second_auditor(body):
+    return make_user(Role.AUDITOR, certification_body=body)
+
+
+@pytest.fixture
+def other_decider(users):
+    return make_user(Role.DECIDER)
+
+
+def make_application(users, cycle: int = 2025):
+    """A draft application of the DGFiP platform."""
+    return services.application_create(
+        structure=Structure.objects.get(code="dgfip-pap"),
+        cycle=cycle,
+        certification_body=CertificationBody.objects.get(code="organisme-demo"),
+        survey_start=date(cycle - 1, 12, 1),
+        survey_end=date(cycle, 5, 31),
+        by=users[Role.CORRESPONDENT],
+    )
+
+
+@pytest.fixture
+def application(referential, users, dgfip, body):
+    """A draft application of the DGFiP platform for 2025."""
+    return make_application(users)
+
+
+STEPS = ["submitted", "audit_planned", "audited", "proposed", "decided"]
+
+
+def fill_grid(audit, by, conformity=Conformity.CONFORM):
+    """Fill the whole grid at once (the grid service itself is tested in test_audits.py)."""
+    criteria = AuditCriterion.objects.filter(
+        engagement__referential_id=audit.application.referential_id
+    )
+    GridEntry.objects.bulk_create(
+        GridEntry(site=site, criterion=criterion, conformity=conformity, updated_by=by)
+        for site in audit.sites.all()
+        for criterion in criteria
+    )
+
+
+def drive(application, users, until: str, *, team=(), outcome=Outcome.ARGENT):
+    """Move an application through the workflow up to the status `until`."""
+    correspondent, auditor = users[Role.CORRESPONDENT], users[Role.AUDITOR]
+    target = STEPS.index(until)
+    services.application_submit(application_id=application.pk, by=correspondent)
+    if target >= 1:
+        audit = services.audit_plan(
+            application_id=application.pk,
+            by=auditor,
+            start_date=date(2025, 3, 3),
+            end_date=date(2025, 3, 28),
+            team_ids=[u.pk for u in team],
+            seed=2025,
+        )
+    if target >= 2:
+        fill_grid(audit, auditor)
+        services.audit_close(audit_id=audit.pk, conclusion="Audit satisfaisant.", by=auditor)
+    if target >= 3:
+        services.proposal_make(
+            application_id=application.pk, outcome=outcome, motivation="Argent.", by=auditor
+        )
+    if target >= 4:
+        services.decision_take(
+            application_id=application.pk,
+            outcome=outcome,
+            motivation="Conforme à la proposition.",
+            by=users[Role.DECIDER],
+            decided_on=date(2025, 6, 26),
+        )
+    application.refresh_from_db()
+    return application
+
+
+@pytest.fixture
+def lille(organisation):
+    return Centre.objects.get(code="lille")
