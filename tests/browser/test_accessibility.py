@@ -1,0 +1,211 @@
+"""axe (WCAG 2.0 and 2.1, levels A and AA) on every page of the product, in each of its states.
+
+To check a new page, add ONE line to SCREENS:
+    Screen("surveys:answer", kwargs=lambda world: {"token": ...}, state="submitted empty"),
+- the first argument is a URL name (or a path starting with "/");
+- `role` is who looks at it (ANONYMOUS, a Role value, "other_referent" or "no_role");
+- `kwargs` are the URL arguments, or a function of `world` (users, organisation) returning them;
+- `state` is a key of STATES: what to do on the page before axe runs. Add a state function
+  there when a page has a state no existing function reaches.
+test_every_page_of_the_product_is_checked fails when a page of the permission matrix has no line.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from centres.enums import Role
+
+from ..factories import TEST_PASSWORD
+from ..improvement.factories import action_with_history, lille_with_actions, self_assessment_of
+from ..labelling import worlds as label
+from ..surveys.worlds import agent_campaign, citizen_results, survey_link
+from ..test_permissions import ANONYMOUS, MATRIX
+from .conftest import axe_check, browser_test, force_login
+
+# URL names that are not pages: JSON, POST-only actions.
+NOT_PAGES = {"healthz", "accounts:logout", "centres:action_publish"}
+NOT_PAGES |= {"surveys:export", "surveys:invitation_api"}  # file downloads, JSON API
+NOT_PAGES |= {"labelling:application_action", "labelling:audit_post"}  # POST only
+NOT_PAGES |= {"labelling:certificate_download", "labelling:audit_report"}  # PDF downloads
+
+
+def _main_submit(page):
+    return page.locator("main form button[type=submit]").first
+
+
+def _submit_empty(page, world):
+    _main_submit(page).click()
+    page.wait_for_load_state()
+
+
+def _wrong_password(page, world):
+    page.get_by_label("Adresse électronique").fill(world.users[Role.REFERENT].email)
+    page.get_by_label("Mot de passe").fill("not-the-password")
+    _main_submit(page).click()
+    page.wait_for_load_state()
+
+
+def _locked_out(page, world):
+    for _ in range(5):
+        _wrong_password(page, world)
+
+
+def _passwords_differ(page, world):
+    page.locator("#id_new_password1").fill("un-mot-de-passe-solide-1")
+    page.locator("#id_new_password2").fill("un-autre-mot-de-passe-2")
+    _main_submit(page).click()
+    page.wait_for_load_state()
+
+
+def _forged_request(page, world):
+    # Losing the CSRF cookie (expired, or a request forged by another site) gives the 403 page.
+    page.context.clear_cookies()
+    page.get_by_label("Adresse électronique").fill(world.users[Role.REFERENT].email)
+    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
+    _main_submit(page).click()
+    page.wait_for_load_state()
+
+
+STATES: dict[str, Callable] = {
+    "shown": lambda page, world: None,
+    "submitted empty": _submit_empty,
+    "wrong password": _wrong_password,
+    "locked out": _locked_out,
+    "passwords differ": _passwords_differ,
+    "forged request": _forged_request,
+}
+
+
+def valid_reset_link(world) -> dict:
+    user = world.users[Role.DECIDER]
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+
+
+INVALID_RESET_LINK = {"uidb64": "MQ", "token": "invalid-link"}
+LILLE = {"code": "lille"}
+
+
+@dataclass(frozen=True)
+class Screen:
+    url: str
+    role: str = ANONYMOUS
+    state: str = "shown"
+    kwargs: dict | Callable = field(default_factory=dict)
+
+    def __str__(self):
+        kwargs = getattr(self.kwargs, "__name__", None) or ",".join(map(str, self.kwargs.values()))
+        target = f"{self.url}({kwargs})" if kwargs else self.url
+        return f"{target} as {self.role}, {self.state}"
+
+    def path(self, world) -> str:
+        if self.url.startswith("/"):
+            return self.url
+        kwargs = self.kwargs(world) if callable(self.kwargs) else self.kwargs
+        return reverse(self.url, kwargs=kwargs)
+
+
+SCREENS = [
+    Screen("home"),
+    Screen("home", Role.REFERENT),
+    Screen("accessibility"),
+    Screen("legal_notice"),
+    Screen("personal_data"),
+    Screen("accounts:login"),
+    Screen("accounts:login", state="submitted empty"),
+    Screen("accounts:login", state="wrong password"),
+    Screen("accounts:login", state="locked out"),
+    Screen("accounts:login", state="forged request"),
+    Screen("accounts:password_reset"),
+    Screen("accounts:password_reset", state="submitted empty"),
+    Screen("accounts:password_reset_done"),
+    Screen("accounts:password_reset_confirm", kwargs=INVALID_RESET_LINK),
+    Screen("accounts:password_reset_confirm", kwargs=valid_reset_link),
+    Screen("accounts:password_reset_confirm", kwargs=valid_reset_link, state="submitted empty"),
+    Screen("accounts:password_reset_confirm", kwargs=valid_reset_link, state="passwords differ"),
+    Screen("accounts:password_reset_complete"),
+    *[Screen("dashboard", role) for role in [*Role.values, "no_role"]],
+    Screen("centres:list", Role.REFERENT),
+    Screen("centres:list", Role.CORRESPONDENT),
+    Screen("centres:list", "no_role"),  # 403 page
+    Screen("centres:detail", Role.REFERENT, kwargs=LILLE),
+    Screen("centres:detail", "other_referent", kwargs=LILLE),  # 404 page, outside the scope
+    Screen("/cette-page-n-existe-pas/"),  # 404 page, anonymous
+    # centres: self-assessment and action plan (referent writes, others read; public plan).
+    Screen("centres:self_assessment_list", Role.REFERENT, kwargs=LILLE),
+    Screen("centres:self_assessment", Role.CORRESPONDENT, kwargs=self_assessment_of),
+    Screen("centres:self_assessment_edit", Role.REFERENT, kwargs=self_assessment_of),
+    Screen("centres:self_assessment_submit", Role.REFERENT, kwargs=self_assessment_of),
+    Screen("centres:action_list", Role.REFERENT, kwargs=LILLE),  # empty state
+    Screen("centres:action_list", Role.AUDITOR, kwargs=lille_with_actions),
+    Screen("centres:action_create", Role.REFERENT, kwargs=LILLE, state="submitted empty"),
+    Screen("centres:action_detail", Role.REFERENT, kwargs=action_with_history),
+    Screen("centres:action_edit", Role.REFERENT, kwargs=action_with_history),
+    Screen("centres:action_close", Role.REFERENT, "submitted empty", action_with_history),
+    Screen("centres:action_abandon", Role.REFERENT, kwargs=action_with_history),
+    Screen("centres_public:action_plan", kwargs=lille_with_actions),
+    # surveys: the public survey page and its states, results, agent invitations.
+    Screen("surveys:answer", kwargs=survey_link),
+    Screen("surveys:answer", kwargs=survey_link, state="submitted empty"),
+    Screen("surveys:answer", kwargs={"token": "unknown-token-000000000"}),  # 404 page
+    Screen("surveys:thanks"),
+    Screen("surveys:results", Role.CORRESPONDENT, kwargs=citizen_results),
+    Screen("surveys:results", Role.REFERENT),  # no answer yet
+    Screen("surveys:agent_contacts", Role.DITP_ADMIN, kwargs=agent_campaign),
+    Screen("surveys:agent_contacts", Role.DITP_ADMIN, "submitted empty", agent_campaign),
+    # labelling: applications, audits, scorecard, certificates, public verification.
+    Screen("labelling:application_list", Role.CORRESPONDENT),  # empty state
+    Screen("labelling:application_create", Role.CORRESPONDENT, state="submitted empty"),
+    Screen("labelling:application_detail", Role.DECIDER, kwargs=label.decided_application),
+    Screen("labelling:application_detail", Role.CORRESPONDENT, kwargs=label.decided_application),
+    Screen("labelling:audit_plan", Role.AUDITOR, kwargs=label.submitted_application),
+    Screen("labelling:audit_plan", Role.AUDITOR, "submitted empty", label.submitted_application),
+    Screen("labelling:audit_detail", Role.AUDITOR, kwargs=label.open_audit),
+    Screen("labelling:audit_grid", Role.AUDITOR, kwargs=label.open_audit_site),
+    Screen("labelling:scorecard", Role.AUDITOR, kwargs=label.decided_application),
+    Screen("labelling:certificate_detail", Role.DECIDER, kwargs=label.certificate),
+    Screen("labelling:referential_list", Role.DITP_ADMIN),
+    Screen("labelling:verify", kwargs=label.verification),
+]
+
+
+@pytest.fixture
+def world(users):
+    return SimpleNamespace(users=users)
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=str)
+@browser_test
+def test_every_page_and_state_has_no_accessibility_violation(page, world, screen, shot):
+    if screen.role != ANONYMOUS:
+        force_login(page, world.users[screen.role])
+    page.goto(screen.path(world))
+    STATES[screen.state](page, world)
+    shot(page, str(screen))
+    axe_check(page, str(screen))
+
+
+def test_every_page_of_the_product_is_checked():
+    checked = {screen.url for screen in SCREENS}
+    pages = {name for name in MATRIX if name not in NOT_PAGES}
+    missing = sorted(pages - checked)
+    assert not missing, f"add a Screen(...) line to SCREENS in {__name__} for: {', '.join(missing)}"
+
+
+@browser_test
+def test_axe_check_fails_with_a_readable_list_of_violations(page):
+    page.set_content('<html lang="fr"><title>t</title><main><img src="x.png"></main></html>')
+    with pytest.raises(pytest.fail.Exception) as failure:
+        axe_check(page, "a page with an image without text")
+    report = str(failure.value)
+    assert report.startswith("a page with an image without text: 1 accessibility rule(s)")
+    assert "- image-alt (critical)" in report and '<img src="x.png">' in report
