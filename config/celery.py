@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -35,4 +36,23 @@ app.conf.update(
     timezone="Europe/Paris",
     enable_utc=True,
 )
+# Celery beat (`celery -A config beat`). Each app adds its own keys; merge, never replace.
+app.conf.beat_schedule = {
+    **(app.conf.beat_schedule or {}),
+    # Overdue actions of the centres' action plans: one reminder a week at most, at 7:30.
+    "centres-overdue-action-reminders": {
+        "task": "centres.tasks.dispatch_overdue_action_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # Agents' e-mail addresses are deleted once their survey campaign has closed.
+    "surveys-purge-agent-contacts": {
+        "task": "surveys.tasks.purge_agent_contacts",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # Labels past their validity become "expired" (verification page, decision log).
+    "labelling-expire-labels": {
+        "task": "labelling.tasks.expire_labels",
+        "schedule": crontab(hour=0, minute=30),
+    },
+}
 app.autodiscover_tasks()

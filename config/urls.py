@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("labelling.urls")),
     path("", include("centres.urls_accounts")),
     path("centres/", include("centres.urls")),
+    path("centres-publics/", include("centres.urls_public")),
+    path("", include("surveys.urls")),
     path("healthz", healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -24,6 +24,11 @@ def signed_out_only(status):
     return {ANONYMOUS: status, **dict.fromkeys(SIGNED_IN, 302)}
 
 
+# centres: an action of Lille with this id exists during the matrix test (fixture below).
+MATRIX_ACTION_PK = 424242
+LILLE_READERS = ({"code": "lille"}, signed_in(200, no_role=403, other_referent=404))
+LILLE_REFERENT_ONLY = signed_in(403, referent=200, other_referent=404)
+
 # url name -> (kwargs, {role: status})
 MATRIX = {
     "home": ({}, everyone(200)),
@@ -40,6 +45,56 @@ MATRIX = {
     "accounts:password_reset_complete": ({}, everyone(200)),
     "centres:list": ({}, signed_in(200, no_role=403)),
     "centres:detail": ({"code": "lille"}, signed_in(200, no_role=403, other_referent=404)),
+    # labelling: no application exists in the matrix, so pages are 404 once the role passes;
+    # tests/labelling/test_label_views.py opens them on real objects, in and out of scope.
+    "labelling:application_list": ({}, signed_in(200, no_role=403)),
+    "labelling:application_create": ({}, signed_in(403, correspondent=200, ditp_admin=200)),
+    "labelling:application_detail": ({"pk": 1}, signed_in(404, no_role=403)),
+    "labelling:application_action": ({"pk": 1, "action": "submit"}, signed_in(405, no_role=403)),
+    "labelling:audit_plan": ({"pk": 1}, signed_in(403, auditor=404)),
+    "labelling:scorecard": (
+        {"pk": 1},
+        signed_in(404, referent=403, other_referent=403, no_role=403),
+    ),
+    "labelling:audit_detail": ({"pk": 1}, signed_in(404, no_role=403)),
+    "labelling:audit_post": ({"pk": 1, "action": "finding"}, signed_in(403, auditor=405)),
+    "labelling:audit_grid": ({"pk": 1, "site_pk": 1}, signed_in(404, no_role=403)),
+    "labelling:audit_report": (
+        {"pk": 1},
+        signed_in(404, referent=403, other_referent=403, no_role=403),
+    ),
+    "labelling:certificate_detail": ({"pk": 1}, signed_in(404, no_role=403)),
+    "labelling:certificate_download": ({"pk": 1}, signed_in(404, no_role=403)),
+    "labelling:referential_list": ({}, signed_in(403, ditp_admin=200, decider=200)),
+    "labelling:verify": ({"token": "0" * 32}, everyone(404)),
+    # centres: self-assessment and action plan (readers in scope; writes: Lille's referent only).
+    "centres:self_assessment_list": LILLE_READERS,
+    "centres:self_assessment": ({"code": "lille", "cycle": 2025}, LILLE_READERS[1]),
+    "centres:self_assessment_edit": ({"code": "lille", "cycle": 2025}, LILLE_REFERENT_ONLY),
+    "centres:self_assessment_submit": ({"code": "lille", "cycle": 2025}, LILLE_REFERENT_ONLY),
+    "centres:action_list": LILLE_READERS,
+    "centres:action_create": ({"code": "lille"}, LILLE_REFERENT_ONLY),
+    "centres:action_detail": ({"code": "lille", "pk": MATRIX_ACTION_PK}, LILLE_READERS[1]),
+    "centres:action_edit": ({"code": "lille", "pk": MATRIX_ACTION_PK}, LILLE_REFERENT_ONLY),
+    "centres:action_close": ({"code": "lille", "pk": MATRIX_ACTION_PK}, LILLE_REFERENT_ONLY),
+    "centres:action_abandon": ({"code": "lille", "pk": MATRIX_ACTION_PK}, LILLE_REFERENT_ONLY),
+    "centres:action_publish": (
+        {"code": "lille", "pk": MATRIX_ACTION_PK},
+        signed_in(403, referent=405, other_referent=405),  # POST only
+    ),
+    "centres_public:action_plan": ({"code": "lille"}, everyone(200)),
+    "surveys:answer": ({"token": "unknown-token-0000000000"}, everyone(404)),
+    "surveys:thanks": ({}, everyone(200)),
+    "surveys:results": ({}, signed_in(200, no_role=403)),
+    "surveys:export": (
+        {"slug": "unknown", "kind": "results", "fmt": "csv"},
+        signed_in(404, no_role=403),
+    ),
+    "surveys:invitation_api": ({"slug": "unknown"}, everyone(405)),  # POST only
+    "surveys:agent_contacts": (
+        {"slug": "unknown"},
+        signed_in(404, no_role=403, auditor=403, decider=403),
+    ),
 }
 
 
@@ -60,6 +115,16 @@ ADMIN_URLS = sorted(n for n in set(collect_url_names()) if n.startswith("admin:"
 
 def test_every_url_has_an_entry_in_the_matrix():
     assert set(PRODUCT_URLS) == set(MATRIX), "add the new URL to MATRIX with its statuses"
+
+
+@pytest.fixture(autouse=True)
+def _lille_action_for_the_matrix(request):
+    """centres: the action whose pages the matrix opens (only where a client is used)."""
+    if "client_as" in request.fixturenames:
+        request.getfixturevalue("users")
+        from .improvement.factories import ActionFactory
+
+        ActionFactory(pk=MATRIX_ACTION_PK, in_progress=True)
 
 
 @pytest.fixture

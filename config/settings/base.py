@@ -194,6 +194,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "centres.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -214,5 +215,6 @@ LOGGING = {
     "loggers": {
         "axes": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
     },
 }
