@@ -748,44 +748,68 @@ def _log_status(application: Application, kind: str, by: User, reason: str) -> N
     )
 
 
+def _label_status_change(
+    *,
+    application_id: int,
+    reason: str,
+    by: User,
+    allowed: tuple[str, ...],
+    to: str,
+    log_kind: str,
+    refused_message: str | None,
+) -> Application:
+    """Move a decided label to another status with a written reason, logged in the chain."""
+    application = _locked(application_id)
+    _require_independent_decider(by, application)
+    _require_status(application, *allowed)
+    if refused_message and application.outcome == Outcome.REFUSED:
+        raise LabelError(refused_message)
+    reason = _require_text(reason, _("The reason"))
+    _move(application, to=to, by=by, note=reason)
+    _log_status(application, log_kind, by, reason)
+    return application
+
+
 @transaction.atomic
 def label_suspend(*, application_id: int, reason: str, by: User) -> Application:
     """Suspend a label (it shows as suspended on the verification page)."""
-    application = _locked(application_id)
-    _require_independent_decider(by, application)
-    _require_status(application, S.DECIDED, S.FOLLOW_UP)
-    if application.outcome == Outcome.REFUSED:
-        raise LabelError(_("A refused application has no label to suspend."))
-    reason = _require_text(reason, _("The reason"))
-    _move(application, to=S.SUSPENDED, by=by, note=reason)
-    _log_status(application, LogKind.SUSPENSION, by, reason)
-    return application
+    return _label_status_change(
+        application_id=application_id,
+        reason=reason,
+        by=by,
+        allowed=(S.DECIDED, S.FOLLOW_UP),
+        to=S.SUSPENDED,
+        log_kind=LogKind.SUSPENSION,
+        refused_message=_("A refused application has no label to suspend."),
+    )
 
 
 @transaction.atomic
 def label_reinstate(*, application_id: int, reason: str, by: User) -> Application:
     """Lift a suspension."""
-    application = _locked(application_id)
-    _require_independent_decider(by, application)
-    _require_status(application, S.SUSPENDED)
-    reason = _require_text(reason, _("The reason"))
-    _move(application, to=S.DECIDED, by=by, note=reason)
-    _log_status(application, LogKind.REINSTATEMENT, by, reason)
-    return application
+    return _label_status_change(
+        application_id=application_id,
+        reason=reason,
+        by=by,
+        allowed=(S.SUSPENDED,),
+        to=S.DECIDED,
+        log_kind=LogKind.REINSTATEMENT,
+        refused_message=None,
+    )
 
 
 @transaction.atomic
 def label_withdraw(*, application_id: int, reason: str, by: User) -> Application:
     """Withdraw a label for good."""
-    application = _locked(application_id)
-    _require_independent_decider(by, application)
-    _require_status(application, *LABELLED_STATUSES)
-    if application.outcome == Outcome.REFUSED:
-        raise LabelError(_("A refused application has no label to withdraw."))
-    reason = _require_text(reason, _("The reason"))
-    _move(application, to=S.WITHDRAWN, by=by, note=reason)
-    _log_status(application, LogKind.WITHDRAWAL, by, reason)
-    return application
+    return _label_status_change(
+        application_id=application_id,
+        reason=reason,
+        by=by,
+        allowed=LABELLED_STATUSES,
+        to=S.WITHDRAWN,
+        log_kind=LogKind.WITHDRAWAL,
+        refused_message=_("A refused application has no label to withdraw."),
+    )
 
 
 @transaction.atomic
