@@ -49,6 +49,11 @@ app.conf.beat_schedule = {
         "task": "surveys.tasks.purge_agent_contacts",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Certificates whose rendering was never queued (broker down at commit) or was lost.
+    "labelling-requeue-pending-certificates": {
+        "task": "labelling.tasks.requeue_pending_certificates",
+        "schedule": crontab(minute="*/5"),
+    },
     # Labels past their validity become "expired" (verification page, decision log).
     "labelling-expire-labels": {
         "task": "labelling.tasks.expire_labels",

@@ -11,6 +11,7 @@ import json
 import logging
 import random
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -718,7 +719,7 @@ def decision_take(
 
 def certificate_request(*, decision: Decision) -> Certificate:
     """Create the certificate row of a granting decision and queue its rendering after commit."""
-    from .tasks import render_certificate
+    from .tasks import render_certificate_dispatch
 
     certificate, _created = Certificate.objects.get_or_create(
         decision=decision,
@@ -728,7 +729,7 @@ def certificate_request(*, decision: Decision) -> Certificate:
         },
     )
     if certificate.status != CertificateStatus.READY:
-        render_certificate.delay_on_commit(certificate.pk)
+        transaction.on_commit(partial(render_certificate_dispatch, certificate.pk))
     return certificate
 
 

@@ -1,8 +1,15 @@
 """Celery adapters for the label: they take ids and are safe to run twice."""
 
+import logging
+from datetime import timedelta
+
 from celery import shared_task
+from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from .certificates import certificate_mark_failed, certificate_render
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -32,3 +39,31 @@ def expire_labels() -> int:
     from .services import labels_expire
 
     return labels_expire()
+
+
+def render_certificate_dispatch(certificate_id: int) -> None:
+    """Queue a rendering; with the broker down, leave the certificate pending for the sweeper.
+
+    Called after commit: the decision is already saved, so a broker failure must not turn
+    into an error page. `requeue_pending_certificates` picks the certificate up again."""
+    try:
+        render_certificate.delay(certificate_id)
+    except OperationalError:
+        logger.warning("certificate_dispatch_failed certificate_id=%s", certificate_id)
+
+
+@shared_task(name="labelling.tasks.requeue_pending_certificates", max_retries=0, time_limit=60)
+def requeue_pending_certificates(older_than_minutes: int = 5) -> int:
+    """Queue again the certificates still pending after a while (lost dispatch or task)."""
+    from .enums import CertificateStatus
+    from .models import Certificate
+
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    pending = list(
+        Certificate.objects.filter(
+            status=CertificateStatus.PENDING, requested_at__lt=cutoff
+        ).values_list("pk", flat=True)
+    )
+    for certificate_id in pending:
+        render_certificate_dispatch(certificate_id)
+    return len(pending)

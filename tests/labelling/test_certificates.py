@@ -3,11 +3,12 @@
 import hashlib
 import re
 import zlib
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from centres.enums import Role
 from config.celery import app as celery_app
@@ -21,6 +22,7 @@ from labelling.certificates import (
 )
 from labelling.enums import CertificateStatus
 from labelling.models import Certificate, DecisionLogEntry
+from labelling.tasks import requeue_pending_certificates
 from tests.conftest import requires_broker, wait_for
 
 from .conftest import drive, ensure_default_referential
@@ -171,3 +173,12 @@ def test_a_real_celery_worker_renders_the_certificate(celery_worker_process, org
         timeout=60,
     )
     assert ready.sha256 == hashlib.sha256(ready.file.read()).hexdigest()
+
+
+def test_the_sweeper_renders_certificates_left_pending(certificate):
+    Certificate.objects.filter(pk=certificate.pk).update(
+        status=CertificateStatus.PENDING, requested_at=timezone.now() - timedelta(minutes=10)
+    )
+    assert requeue_pending_certificates() == 1
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.READY
