@@ -218,3 +218,11 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
     },
 }
+
+# Survey statistics and protections (see README, Surveys).
+SURVEY_MIN_SAMPLE = env_int("SURVEY_MIN_SAMPLE", 30)  # below: « échantillon insuffisant »
+SURVEY_K_ANONYMITY = env_int("SURVEY_K_ANONYMITY", 5)  # smallest agent group shown
+SURVEY_FAILED_LINK_LIMIT = env_int("SURVEY_FAILED_LINK_LIMIT", 20)  # per IP and window
+SURVEY_FAILED_LINK_WINDOW = env_int("SURVEY_FAILED_LINK_WINDOW", 600)  # seconds
+# Audit evidence files.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
