@@ -1,6 +1,7 @@
 """Values every page needs: product name, brand switch and the navigation of the user's roles."""
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,8 @@ def _navigation(user) -> list[dict]:
 
 def shell(request) -> dict:
     """Context for templates/layout/base.html."""
-    user = request.user
+    # An error page raised before AuthenticationMiddleware (a bad Host header) has no user.
+    user = getattr(request, "user", None) or AnonymousUser()
     navigation = _navigation(user)
     current = request.path
     for item in navigation:

@@ -54,3 +54,9 @@ def test_unknown_page_is_a_french_404(client, db):
 def test_every_page_sends_a_content_security_policy(client, db):
     response = client.get(reverse("home"))
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_forged_host_header_gets_a_french_400_not_a_server_error(client, db):
+    response = client.get(reverse("home"), HTTP_HOST="attacker.example")
+    assert response.status_code == 400
+    assert "Requête invalide" in response.content.decode()
