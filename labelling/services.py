@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -277,17 +277,23 @@ def application_create(
     referential = Referential.objects.filter(status=ReferentialStatus.ACTIVE).first()
     if referential is None:
         raise LabelError(_("No referential is in force."))
+    already = _("This structure already has an application for this cycle.")
     if Application.objects.filter(structure=structure, cycle=cycle).exists():
-        raise LabelError(_("This structure already has an application for this cycle."))
-    application = Application.objects.create(
-        structure=structure,
-        cycle=cycle,
-        referential=referential,
-        certification_body=certification_body,
-        survey_start=survey_start,
-        survey_end=survey_end,
-        created_by=by,
-    )
+        raise LabelError(already)
+    try:
+        # Two correspondents creating at once: the unique constraint decides, not a 500.
+        with transaction.atomic():
+            application = Application.objects.create(
+                structure=structure,
+                cycle=cycle,
+                referential=referential,
+                certification_body=certification_body,
+                survey_start=survey_start,
+                survey_end=survey_end,
+                created_by=by,
+            )
+    except IntegrityError as exc:
+        raise LabelError(already) from exc
     ApplicationEvent.objects.create(
         application=application, at=timezone.now(), actor=by, to_status=S.DRAFT
     )
