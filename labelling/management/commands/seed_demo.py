@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -11,7 +13,17 @@ DEMO_PASSWORD = "demo-services-publics-plus"
 class Command(BaseCommand):
     help = "Load the demo data (organisation, one user per role). Safe to run again."
 
-    def handle(self, *args, **options):
+    def handle(self, *args, verbosity: int = 1, **options):
+        # The services log every step they take (one line per seeded action, transition,
+        # certificate...): useful in production, noise here unless asked with -v 2.
+        if verbosity < 2:
+            logging.disable(logging.INFO)
+        try:
+            self._seed()
+        finally:
+            logging.disable(logging.NOTSET)
+
+    def _seed(self):
         structure = organisation_seed()
         # Demo accounts can sign in only in development; elsewhere they have no password.
         password = DEMO_PASSWORD if settings.DEBUG else None
