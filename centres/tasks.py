@@ -12,7 +12,7 @@ from .services import REMINDER_INTERVAL_DAYS, action_reminder_send
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, max_retries=0, time_limit=30, soft_time_limit=20)
+@shared_task(bind=True, max_retries=0, time_limit=30, soft_time_limit=20, ignore_result=False)
 def worker_ping(self, nonce: str) -> dict:
     """Answer from a worker with what it sees of the database (read-only, so idempotent)."""
     return {"nonce": nonce, "worker": self.request.hostname, "centres": Centre.objects.count()}

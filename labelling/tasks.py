@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from .certificates import certificate_mark_failed, certificate_render
 
@@ -48,8 +47,12 @@ def render_certificate_dispatch(certificate_id: int) -> None:
     into an error page. `requeue_pending_certificates` picks the certificate up again."""
     try:
         render_certificate.delay(certificate_id)
-    except OperationalError:
-        logger.warning("certificate_dispatch_failed certificate_id=%s", certificate_id)
+    except Exception as exc:  # noqa: BLE001 - broker or result store down: the sweeper retries
+        logger.warning(
+            "certificate_dispatch_failed certificate_id=%s error=%s",
+            certificate_id,
+            type(exc).__name__,
+        )
 
 
 @shared_task(name="labelling.tasks.requeue_pending_certificates", max_retries=0, time_limit=60)
