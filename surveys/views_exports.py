@@ -1,0 +1,123 @@
+"""Exports prepared in the background: my exports, one export's progress, its download."""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from centres.access import role_required
+from centres.enums import Role
+
+from .access import get_export_job, my_export_jobs
+from .enums import ExportFormat, ExportStatus
+from .models import ExportJob
+from .services_exports import ExportError, export_file, export_retry
+
+logger = logging.getLogger(__name__)
+
+EXPORTS_PER_PAGE = 20
+STAFF_ROLES = tuple(Role.values)
+CONTENT_TYPES = {
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def progress_text(job: ExportJob) -> str:
+    """Where the export stands, in one sentence (the page and its status endpoint)."""
+    if job.status == ExportStatus.QUEUED:
+        return _("Waiting for a worker to start the export.")
+    if job.status == ExportStatus.DONE:
+        return _("The file is ready.")
+    if job.status == ExportStatus.FAILED:
+        return _("The export failed.")
+    if job.percent is None:
+        return _("Counting the rows to write…")
+    return _("%(percent)s %% – %(done)s rows written out of %(total)s.") % {
+        "percent": job.percent,
+        "done": number_format(job.rows_done, force_grouping=True),
+        "total": number_format(job.rows_total, force_grouping=True),
+    }
+
+
+@role_required(*STAFF_ROLES)
+@require_GET
+def export_list(request):
+    """The exports I asked for, newest first."""
+    paginator = Paginator(my_export_jobs(request.user), EXPORTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.pages_list = list(paginator.get_elided_page_range(page.number))
+    return render(
+        request,
+        "surveys/export_list.html",
+        {"page_obj": page, "retention_days": settings.EXPORT_RETENTION_DAYS},
+    )
+
+
+@role_required(*STAFF_ROLES)
+@never_cache
+@require_GET
+def export_job(request, pk: int):
+    """One export: its progress while it runs, its download link when done, or its error."""
+    job = get_export_job(request.user, pk)
+    return render(
+        request,
+        "surveys/export_job.html",
+        {"job": job, "progress_text": progress_text(job), "file_ready": bool(export_file(job))},
+    )
+
+
+@role_required(*STAFF_ROLES)
+@never_cache
+@require_GET
+def export_status(request, pk: int):
+    """The export's progress as JSON, polled by static/js/export-progress.js."""
+    job = get_export_job(request.user, pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "finished": job.is_finished,
+            "rows_done": job.rows_done,
+            "rows_total": job.rows_total,
+            "percent": job.percent,
+            "text": progress_text(job),
+        }
+    )
+
+
+@role_required(*STAFF_ROLES)
+@require_GET
+def export_download(request, pk: int):
+    """The export's file, as an attachment (the folder it lives in has no URL)."""
+    job = get_export_job(request.user, pk)
+    path = export_file(job)
+    if path is None:
+        raise Http404
+    logger.info("export_downloaded job=%s user_id=%s", job.pk, request.user.pk)
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=job.filename,
+        content_type=CONTENT_TYPES[job.fmt],
+    )
+
+
+@role_required(*STAFF_ROLES)
+@require_POST
+def export_job_retry(request, pk: int):
+    """Start a failed export again."""
+    job = get_export_job(request.user, pk)
+    try:
+        export_retry(job=job)
+    except ExportError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The export has been started again."))
+    return redirect("surveys:export_job", pk=job.pk)
