@@ -1,0 +1,91 @@
+"""The home page lists the centres with their label; the label read in one query agrees
+with the public verification page in every state."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from centres.enums import Role
+from centres.models import Centre
+from labelling import services
+from labelling.models import Application, Certificate
+from labelling.views import label_statuses
+from labelling.views_label import verification_status
+
+from .worlds import labelled_structure
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(users):
+    return SimpleNamespace(users=users)
+
+
+@pytest.fixture
+def application(world):
+    labelled_structure(world)
+    return Application.objects.get()
+
+
+def test_every_centre_links_to_its_public_page_and_says_it_is_not_labelled(client, organisation):
+    html = client.get(reverse("home")).content.decode()
+    for centre in Centre.objects.all():
+        assert f'href="{reverse("public_centre", kwargs={"code": centre.code})}"' in html
+    assert html.count("Non labellisé") == 20
+
+
+def test_home_shows_the_label_of_each_centre_in_three_queries(
+    client, world, django_assert_num_queries
+):
+    labelled_structure(world)
+    with django_assert_num_queries(3):  # engagements, centres, certificates
+        html = client.get(reverse("home")).content.decode()
+    assert html.count("Label Argent") == 20 and "Non labellisé" not in html
+
+
+def test_home_links_to_the_open_data(client, organisation):
+    html = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("surveys:open_data")}"' in html
+
+
+def assert_same_status_as_the_verification_page(application):
+    certificate = Certificate.objects.get(decision__application=application)
+    today = timezone.localdate()
+    status = label_statuses([application.structure_id], today=today)[application.structure_id]
+    assert status.state == verification_status(certificate, today)
+    return status.state
+
+
+def test_a_decided_label_is_valid(application):
+    assert assert_same_status_as_the_verification_page(application) == "valid"
+
+
+def test_a_suspended_label_is_suspended(application, users):
+    services.label_suspend(application_id=application.pk, reason="Suivi.", by=users[Role.DECIDER])
+    assert assert_same_status_as_the_verification_page(application) == "suspended"
+
+
+def test_a_withdrawn_label_is_withdrawn(application, users):
+    services.label_withdraw(application_id=application.pk, reason="Motif.", by=users[Role.DECIDER])
+    assert assert_same_status_as_the_verification_page(application) == "withdrawn"
+
+
+def test_a_label_past_its_validity_is_expired(application):
+    application.decisions.update(valid_until="2025-12-31")
+    assert assert_same_status_as_the_verification_page(application) == "expired"
+
+
+def test_a_suspended_label_under_appeal_stays_suspended(application, users):
+    services.label_suspend(application_id=application.pk, reason="Suivi.", by=users[Role.DECIDER])
+    services.appeal_file(
+        application_id=application.pk, reason="Contestation.", by=users[Role.CORRESPONDENT]
+    )
+    assert assert_same_status_as_the_verification_page(application) == "suspended"
+
+
+def test_a_structure_without_certificate_has_no_label(organisation):
+    structure_id = Centre.objects.get(code="lille").structure_id
+    assert label_statuses([structure_id], today=timezone.localdate()) == {}
