@@ -1,11 +1,18 @@
 """Generate N synthetic citizen responses (default 10 M) for a benchmark campaign, in SQL.
 
-Everything runs inside PostgreSQL (generate_series), then the rollups are rebuilt from the raw
-rows exactly as reconcile_rollups recomputes them. Usage (PostgreSQL only):
+Everything runs inside PostgreSQL (generate_series), then the daily rollups are rebuilt from the
+raw rows exactly as reconcile_rollups recomputes them, each response's answers in one of the
+8 shards (a hash of its id) as a submission picks one at random, and the days and months of
+2025 are sealed (what the nightly task does). Usage (PostgreSQL only):
 
     DATABASE_URL=postgres://... python bench/generate_responses.py --responses 10000000
 
+`--responses 0` only rebuilds the rollups of what is already there; `--no-seal` leaves every
+day in the daily rollups (8 shards), as before the first nightly seal.
+
 Creates (or reuses) the campaign "bench-usagers" on the demo structure (run seed_demo first).
+Responses are spread evenly (every centre answers every day of 2025) and each answer is drawn
+at random: 84 % very satisfied, 14 % rather, 1.5 % rather not, 0.5 % not at all.
 """
 
 import argparse
@@ -24,11 +31,13 @@ django.setup()
 from datetime import date  # noqa: E402
 
 from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from centres.models import Structure  # noqa: E402
 from surveys.defaults import CITIZEN_CODE  # noqa: E402
 from surveys.models import Campaign, Questionnaire  # noqa: E402
-from surveys.services import campaign_create  # noqa: E402
+from surveys.services import ROLLUP_SHARDS, campaign_create  # noqa: E402
+from surveys.services_rollups import rollups_seal, rollups_unseal  # noqa: E402
 
 SLUG = "bench-usagers"
 CHUNK = 1_000_000
@@ -37,6 +46,7 @@ CHUNK = 1_000_000
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--responses", type=int, default=10_000_000)
+    parser.add_argument("--no-seal", action="store_true")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("PostgreSQL only (set DATABASE_URL).")
@@ -64,18 +74,22 @@ def main() -> None:
                     ), inserted AS (
                         INSERT INTO surveys_response (campaign_id, centre_id, questionnaire_id, day)
                         SELECT %(campaign)s, ids[1 + (g %% array_length(ids, 1))],
-                               %(questionnaire)s, DATE '2025-01-01' + (g %% 365)
+                               %(questionnaire)s,
+                               DATE '2025-01-01' + ((g / array_length(ids, 1)) %% 365)
                         FROM centres, generate_series(1, %(size)s) AS g
                         RETURNING id
                     )
                     INSERT INTO surveys_answer (response_id, question_id, value, text)
-                    SELECT inserted.id, q.id,
+                    SELECT response_id, question_id,
                            CASE WHEN r < 0.84 THEN 'very' WHEN r < 0.98 THEN 'rather'
                                 WHEN r < 0.995 THEN 'rather_not' ELSE 'not_at_all' END, ''
-                    FROM inserted
-                    CROSS JOIN surveys_question q
-                    CROSS JOIN LATERAL (SELECT random() + q.id * 0 AS r) AS rnd
-                    WHERE q.questionnaire_id = %(questionnaire)s AND q.kind = 'satisfaction_4'
+                    FROM (
+                        -- random() in the select list: drawn again for every answer
+                        SELECT inserted.id AS response_id, q.id AS question_id, random() AS r
+                        FROM inserted CROSS JOIN surveys_question q
+                        WHERE q.questionnaire_id = %(questionnaire)s
+                          AND q.kind = 'satisfaction_4'
+                    ) AS drawn
                     """,
                     {
                         "campaign": campaign.pk,
@@ -86,21 +100,29 @@ def main() -> None:
             done += size
             print(f"responses={done} seconds={time.monotonic() - started:.0f}", flush=True)
         with transaction.atomic():
+            rollups_unseal(campaign_id=campaign.pk)
             cursor.execute("DELETE FROM surveys_dailyrollup WHERE campaign_id = %s", [campaign.pk])
             cursor.execute(
                 """
                 INSERT INTO surveys_dailyrollup (campaign_id, question_id, centre_id, day, value,
-                                                 count)
-                SELECT r.campaign_id, a.question_id, r.centre_id, r.day, a.value, count(*)
+                                                 shard, count)
+                SELECT r.campaign_id, a.question_id, r.centre_id, r.day, a.value,
+                       hashint8(r.id) & %s, count(*)
                 FROM surveys_answer a JOIN surveys_response r ON r.id = a.response_id
                 WHERE r.campaign_id = %s AND a.value <> ''
-                GROUP BY 1, 2, 3, 4, 5
+                GROUP BY 1, 2, 3, 4, 5, 6
                 """,
-                [campaign.pk],
+                [ROLLUP_SHARDS - 1, campaign.pk],
             )
         cursor.execute(
             "ANALYZE surveys_response; ANALYZE surveys_answer; ANALYZE surveys_dailyrollup"
         )
+        print(f"rollups seconds={time.monotonic() - started:.0f}", flush=True)
+        if not args.no_seal:
+            rollups_seal(today=timezone.localdate(), campaign_ids=[campaign.pk])
+            print(f"sealed seconds={time.monotonic() - started:.0f}", flush=True)
+        cursor.execute("VACUUM ANALYZE surveys_dailyrollup")  # one by one: no transaction
+        cursor.execute("VACUUM ANALYZE surveys_monthlyrollup")
     print(f"done responses={done} seconds={time.monotonic() - started:.0f}")
 
 

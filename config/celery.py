@@ -44,6 +44,16 @@ app.conf.beat_schedule = {
         "task": "centres.tasks.dispatch_overdue_action_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Citizen reviews: reminders 3 and 5 days after publication, a breach at 7 days.
+    "surveys-review-clock": {
+        "task": "surveys.tasks.dispatch_review_clock",
+        "schedule": crontab(minute=5),
+    },
+    # Survey rollups of past days merged into one shard, past months summed (results read them).
+    "surveys-seal-rollups": {
+        "task": "surveys.tasks.seal_rollups",
+        "schedule": crontab(hour=0, minute=20),
+    },
     # Agents' e-mail addresses are deleted once their survey campaign has closed.
     "surveys-purge-agent-contacts": {
         "task": "surveys.tasks.purge_agent_contacts",
@@ -53,6 +63,16 @@ app.conf.beat_schedule = {
     "labelling-requeue-pending-certificates": {
         "task": "labelling.tasks.requeue_pending_certificates",
         "schedule": crontab(minute="*/5"),
+    },
+    # Exports whose task never reached a worker (broker down at dispatch) are queued again.
+    "surveys-requeue-exports": {
+        "task": "surveys.tasks.requeue_exports",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Export files are deleted after EXPORT_RETENTION_DAYS.
+    "surveys-purge-exports": {
+        "task": "surveys.tasks.purge_exports",
+        "schedule": crontab(hour=3, minute=45),
     },
     # Labels past their validity become "expired" (verification page, decision log).
     "labelling-expire-labels": {

@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404
 from centres.access import scope_of
 from centres.enums import Role
 
-from .models import Application, Audit, Certificate
+from .enums import AuditKind
+from .models import Application, Audit, Certificate, Evidence, Finding
 
 STAFF_ROLES = tuple(Role.values)
 
@@ -56,6 +57,44 @@ def get_certificate(user, pk: int) -> Certificate:
             decision__application__in=visible
         ),
         pk=pk,
+    )
+
+
+def get_finding(user, pk: int) -> Finding:
+    """Return a finding of an application the user may see, else 404."""
+    visible = visible_applications(user).values("pk")
+    return get_object_or_404(
+        Finding.objects.select_related(
+            "audit__application__structure", "criterion", "site__centre", "action__centre"
+        ).filter(audit__application__in=visible),
+        pk=pk,
+    )
+
+
+def get_evidence(user, pk: int) -> Evidence:
+    """Return an evidence file of an application the user may see, else 404."""
+    visible = visible_applications(user).values("pk")
+    return get_object_or_404(
+        Evidence.objects.select_related("audit").filter(audit__application__in=visible), pk=pk
+    )
+
+
+def finding_closer_ids(application: Application, audit: Audit) -> set[int]:
+    """Who may close a finding of `audit`: its lead auditor, or the lead of an open follow-up
+    audit of the same application (the follow-up verifies the corrections)."""
+    follow_up_leads = application.audits.filter(
+        kind=AuditKind.FOLLOW_UP, closed_at__isnull=True
+    ).values_list("lead_auditor_id", flat=True)
+    return {audit.lead_auditor_id, *follow_up_leads}
+
+
+def may_close_findings(user, application: Application, audit: Audit) -> bool:
+    """True when the user, an auditor of the application's body, may close `audit`'s findings."""
+    scope = scope_of(user)
+    return (
+        scope.has(Role.AUDITOR)
+        and application.certification_body_id in scope.certification_body_ids
+        and user.pk in finding_closer_ids(application, audit)
     )
 
 

@@ -69,6 +69,13 @@ class FindingKind(models.TextChoices):
     GOOD_PRACTICE = "good_practice", _("Good practice")
 
 
+class FindingStatus(models.TextChoices):
+    """A finding is open until the lead auditor records how it was answered."""
+
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
 class SiteSelection(models.TextChoices):
     RANDOM = "random", _("Random draw")
     RISK = "risk", _("Chosen by risk")

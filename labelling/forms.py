@@ -1,10 +1,16 @@
+import re
+from decimal import Decimal
+
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from centres.enums import Role
 from centres.models import CertificationBody, Structure, User
 
-from .enums import AppealOutcome, Conformity, FindingKind, Outcome
+from .enums import LEVEL_ORDER, AppealOutcome, Conformity, FindingKind, FindingStatus, Outcome
+from .models import LevelRule
+from .queries import RULE_COUNTS, RULE_FIELDS, RULE_FRACTIONS
 
 TEXT_LIMIT = 8000
 
@@ -184,3 +190,181 @@ class AppealReviewForm(forms.Form):
     motivation = forms.CharField(
         label=_("Motivation"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_LIMIT
     )
+
+
+# ---------------------------------------------------------------- findings follow-up
+
+# Control characters (tab and line breaks excepted), bidirectional overrides, which can disguise
+# a text, and U+FFFD, what is left of bytes that were not UTF-8.
+FORBIDDEN_CHARACTERS = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffd]"
+)
+
+
+def body_is_utf8(request) -> bool:
+    """False for a form body that is not UTF-8 (Django would read it as Latin-1 and accept it)."""
+    if request.method != "POST" or request.content_type != "application/x-www-form-urlencoded":
+        return True
+    try:
+        request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class StrictForm(forms.Form):
+    """Refuses a body that is not UTF-8, a field sent twice (keeping the last value would hide a
+    tampered form) and, in text fields, characters that can disguise what is stored."""
+
+    def __init__(self, *args, utf8: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.utf8 = utf8
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.utf8:
+            raise forms.ValidationError(_("The form was not sent as UTF-8 text: send it again."))
+        for name, field in self.fields.items():
+            if hasattr(self.data, "getlist") and len(self.data.getlist(name)) > 1:
+                self.add_error(name, _("Give a single value to this field."))
+            elif isinstance(field, forms.CharField) and isinstance(cleaned.get(name), str):
+                if FORBIDDEN_CHARACTERS.search(cleaned[name]):
+                    self.add_error(name, _("This text contains characters that are not allowed."))
+        return cleaned
+
+
+class FindingFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All")), *FindingKind.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *FindingStatus.choices]
+    )
+    audit = forms.TypedChoiceField(
+        label=_("Audit"), required=False, coerce=int, empty_value=None, choices=()
+    )
+
+    def __init__(self, *args, audits, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["audit"].choices = [
+            ("", _("All")),
+            *((a.pk, f"{a.get_kind_display()} — {a.start_date:%d/%m/%Y}") for a in audits),
+        ]
+
+
+class FindingCloseForm(StrictForm):
+    note = forms.CharField(
+        label=_("Closing note"),
+        help_text=_("How the finding was answered and how you checked it."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )
+    action = forms.ModelChoiceField(
+        label=_("Corrective action (optional)"),
+        help_text=_("The action of a centre's action plan that answered this finding."),
+        queryset=None,
+        required=False,
+        empty_label="—",
+    )
+
+    def __init__(self, *args, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].queryset = actions
+        self.fields["action"].label_from_instance = lambda a: f"{a.centre.name} — {a.title}"
+
+
+# ---------------------------------------------------------------- referential versions
+
+
+class ReferentialVersionForm(StrictForm):
+    """A new version: the source's values, edited. Rates are typed as percentages."""
+
+    name = forms.CharField(label=_("Name of the new version"), max_length=200)
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=300, required=False)
+    is_illustrative = forms.BooleanField(
+        label=_("Illustrative values, to be set by the commission"),
+        help_text=_("Untick only when the national commission has set these thresholds."),
+        required=False,
+    )
+
+    def __init__(self, *args, source, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = source
+        self.rules = list(source.level_rules.all())
+        self.rules.sort(key=lambda r: LEVEL_ORDER.index(r.level))
+        self.engagements = list(source.engagements.prefetch_related("criteria"))
+        self.fields["name"].initial = source.name
+        self.fields["legal_basis"].initial = source.legal_basis
+        self.fields["is_illustrative"].initial = source.is_illustrative
+        for rule in self.rules:
+            for name in RULE_FRACTIONS:
+                self.fields[f"{rule.level}-{name}"] = forms.DecimalField(
+                    label=_("%(field)s (%%)")
+                    % {"field": capfirst(LevelRule._meta.get_field(name).verbose_name)},
+                    min_value=0,
+                    max_value=100,
+                    max_digits=5,
+                    decimal_places=2,
+                    initial=format((getattr(rule, name) * 100).normalize(), "f"),
+                )
+            for name in RULE_COUNTS:
+                self.fields[f"{rule.level}-{name}"] = forms.IntegerField(
+                    label=capfirst(LevelRule._meta.get_field(name).verbose_name),
+                    min_value=0,
+                    max_value=1_000_000,
+                    initial=getattr(rule, name),
+                )
+        for engagement in self.engagements:
+            self.fields[f"title-{engagement.number}"] = forms.CharField(
+                label=_("Wording of engagement %(number)s") % {"number": engagement.number},
+                max_length=300,
+                initial=engagement.title,
+            )
+            for criterion in engagement.criteria.all():
+                self.fields[f"weight-{criterion.pk}"] = forms.IntegerField(
+                    label=_("Weight of criterion %(code)s") % {"code": criterion.code},
+                    help_text=criterion.title,
+                    min_value=1,
+                    max_value=10,
+                    initial=criterion.weight,
+                )
+
+    def rule_groups(self):
+        """(level rule, its bound fields) for one fieldset per level."""
+        return [
+            (rule, [self[f"{rule.level}-{name}"] for name in RULE_FIELDS]) for rule in self.rules
+        ]
+
+    def engagement_groups(self):
+        """(engagement, its wording field, its criteria weight fields)."""
+        return [
+            (
+                engagement,
+                self[f"title-{engagement.number}"],
+                [self[f"weight-{c.pk}"] for c in engagement.criteria.all()],
+            )
+            for engagement in self.engagements
+        ]
+
+    def edits(self) -> dict:
+        """The cleaned data as the service's keyword arguments."""
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "legal_basis": data["legal_basis"],
+            "is_illustrative": data["is_illustrative"],
+            "level_rules": {
+                rule.level: {
+                    **{
+                        name: (data[f"{rule.level}-{name}"] / 100).quantize(Decimal("0.0001"))
+                        for name in RULE_FRACTIONS
+                    },
+                    **{name: data[f"{rule.level}-{name}"] for name in RULE_COUNTS},
+                }
+                for rule in self.rules
+            },
+            "engagement_titles": {e.number: data[f"title-{e.number}"] for e in self.engagements},
+            "criterion_weights": {
+                c.code: data[f"weight-{c.pk}"] for e in self.engagements for c in e.criteria.all()
+            },
+        }

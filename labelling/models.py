@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from centres.models import Centre, CertificationBody, Structure
+from centres.models import Action, Centre, CertificationBody, Structure
 
 from .enums import (
     AppealOutcome,
@@ -44,6 +44,14 @@ class Referential(models.Model):
         help_text=_("Thresholds are illustrative until the national commission sets them."),
     )
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    based_on = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("copied from"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -303,11 +311,29 @@ class Finding(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closing_note = models.TextField(_("closing note"), blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The centre's action that answered the finding: labelling points at centres, never back.
+    action = models.ForeignKey(
+        Action,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("corrective action"),
+    )
 
     class Meta:
         ordering = ["audit", "kind", "created_at"]
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | ~Q(closing_note=""),
+                name="closed_finding_has_a_note",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.criterion_id})"

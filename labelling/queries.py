@@ -1,9 +1,25 @@
-"""Reads of the label referential."""
+"""Reads of the label: the referential in force, findings to follow, version changes."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from decimal import Decimal
 
-from .enums import ReferentialStatus
-from .models import Engagement
+from django.db.models import Case, F, QuerySet, Value, When
+from django.utils.translation import gettext as _
+
+from centres.models import Action
+
+from .enums import LEVEL_ORDER, FindingKind, FindingStatus, ReferentialStatus
+from .models import Application, AuditCriterion, Engagement, Finding, LevelRule, Referential
+
+# The level rule fields shown and edited, in the order of the pages (fractions first).
+RULE_FRACTIONS = (
+    "min_citizen_rate_engagement",
+    "min_citizen_rate_overall",
+    "min_agent_involvement",
+    "min_audit_conformity",
+)
+RULE_COUNTS = ("max_open_major_nc", "max_open_minor_nc", "min_citizen_sample", "min_agent_sample")
+RULE_FIELDS = RULE_FRACTIONS + RULE_COUNTS
 
 
 def engagements_in_force() -> QuerySet[Engagement]:
@@ -11,3 +27,160 @@ def engagements_in_force() -> QuerySet[Engagement]:
     return Engagement.objects.filter(referential__status=ReferentialStatus.ACTIVE).order_by(
         "number"
     )
+
+
+# ---------------------------------------------------------------- findings
+
+
+def application_findings(
+    application: Application, *, kind: str = "", status: str = "", audit_id: int | None = None
+) -> QuerySet[Finding]:
+    """The findings of an application's audits, open ones first, optionally filtered."""
+    findings = Finding.objects.filter(audit__application=application).select_related(
+        "audit", "criterion", "site__centre", "closed_by", "action__centre"
+    )
+    if kind:
+        findings = findings.filter(kind=kind)
+    if status == FindingStatus.OPEN:
+        findings = findings.filter(closed_at__isnull=True)
+    elif status == FindingStatus.CLOSED:
+        findings = findings.filter(closed_at__isnull=False)
+    if audit_id:
+        findings = findings.filter(audit_id=audit_id)
+    severity = Case(
+        *(When(kind=kind, then=Value(rank)) for rank, kind in enumerate(FindingKind.values)),
+        default=Value(len(FindingKind.values)),
+    )
+    # Open first (NULL sorts last on PostgreSQL and first on SQLite unless told), then by
+    # severity: major NC, minor NC, observation, good practice.
+    return findings.order_by(
+        F("closed_at").asc(nulls_first=True), "audit__start_date", severity, "criterion__code", "pk"
+    )
+
+
+def structure_actions(structure_id: int) -> QuerySet[Action]:
+    """The actions of every centre of a structure: what a finding may point at."""
+    return (
+        Action.objects.filter(centre__structure_id=structure_id)
+        .select_related("centre")
+        .order_by("centre__city", "due_date", "pk")
+    )
+
+
+# ---------------------------------------------------------------- referential versions
+
+
+def previous_version(referential: Referential) -> Referential | None:
+    """The version a referential was copied from, else the one numbered just below it."""
+    if referential.based_on_id:
+        return referential.based_on
+    return Referential.objects.filter(version__lt=referential.version).order_by("-version").first()
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between two referential versions, ready to show."""
+
+    section: str  # name, metadata, rule, wording or weight
+    what: str
+    before: str
+    after: str
+
+
+def _rule_value(rule: LevelRule | None, name: str) -> str:
+    from .scorecard import percent  # scorecard formats rates; imported late to avoid a cycle
+
+    if rule is None:
+        return "—"
+    value = getattr(rule, name)
+    return percent(value) if isinstance(value, Decimal) else str(value)
+
+
+def level_rule_rows(referential: Referential) -> list[dict]:
+    """The level rules of a version, lowest level first, their values formatted to show."""
+    rules = sorted(referential.level_rules.all(), key=_level_rank)
+    return [
+        {"label": rule.get_level_display(), **{n: _rule_value(rule, n) for n in RULE_FIELDS}}
+        for rule in rules
+    ]
+
+
+def _compare(changes: list[Change], section: str, what: str, before: str, after: str) -> None:
+    if before != after:
+        changes.append(Change(section, what, before, after))
+
+
+def referential_changes(old: Referential | None, new: Referential) -> list[Change]:
+    """What changed from `old` to `new`: metadata, level thresholds, wording, weights."""
+    if old is None:
+        return []
+    changes: list[Change] = []
+    yes, no = _("yes"), _("no")
+    _compare(changes, "name", _("Name"), old.name, new.name)
+    _compare(changes, "metadata", _("Legal basis"), old.legal_basis or "—", new.legal_basis or "—")
+    _compare(
+        changes,
+        "metadata",
+        _("Illustrative values"),
+        yes if old.is_illustrative else no,
+        yes if new.is_illustrative else no,
+    )
+    old_rules = {r.level: r for r in old.level_rules.all()}
+    new_rules = {r.level: r for r in new.level_rules.all()}
+    for rule in sorted({**old_rules, **new_rules}.values(), key=_level_rank):
+        label = rule.get_level_display()
+        for name in RULE_FIELDS:
+            field = LevelRule._meta.get_field(name)
+            _compare(
+                changes,
+                "rule",
+                f"{label} — {field.verbose_name}",
+                _rule_value(old_rules.get(rule.level), name),
+                _rule_value(new_rules.get(rule.level), name),
+            )
+    old_engagements = _engagements(old)
+    new_engagements = _engagements(new)
+    for number in sorted(old_engagements.keys() | new_engagements.keys()):
+        before, after = old_engagements.get(number), new_engagements.get(number)
+        _compare(
+            changes,
+            "wording",
+            _("Engagement %(number)s — wording") % {"number": number},
+            before.title if before else "—",
+            after.title if after else "—",
+        )
+    old_criteria, new_criteria = _criteria(old), _criteria(new)
+    for code in sorted(old_criteria.keys() | new_criteria.keys(), key=_code_key):
+        before, after = old_criteria.get(code), new_criteria.get(code)
+        _compare(
+            changes,
+            "weight",
+            _("Criterion %(code)s — weight") % {"code": code},
+            str(before.weight) if before else "—",
+            str(after.weight) if after else "—",
+        )
+        if before and after:
+            _compare(
+                changes,
+                "wording",
+                _("Criterion %(code)s — wording") % {"code": code},
+                before.title,
+                after.title,
+            )
+    return changes
+
+
+def _level_rank(rule: LevelRule) -> int:
+    return LEVEL_ORDER.index(rule.level) if rule.level in LEVEL_ORDER else len(LEVEL_ORDER)
+
+
+def _engagements(referential: Referential) -> dict:
+    return {e.number: e for e in referential.engagements.all()}
+
+
+def _criteria(referential: Referential) -> dict:
+    return {c.code: c for c in AuditCriterion.objects.filter(engagement__referential=referential)}
+
+
+def _code_key(code: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else 0 for p in code.split("."))

@@ -2,7 +2,12 @@
 
 `rules_evaluate` is pure (figures in, results out) so each threshold is tested directly;
 `scorecard_build` gathers the figures: citizen and agent rates through surveys' public
-functions, audit conformity and open non-conformities from the audits."""
+functions, audit conformity and open non-conformities from the audits.
+
+Engagement 7 ("your opinion is taken into account") also shows the share of citizen reviews
+of the structure's centres answered publicly within 7 days. It is context for the auditors
+and the decider, not a rule: the referential's level rules have no threshold for it, and
+thresholds are the commission's to set (a new LevelRule field, in a new referential version)."""
 
 import math
 from collections import defaultdict
@@ -18,6 +23,8 @@ from .enums import CONFORMITY_SCORE, LEVEL_ORDER, FindingKind, Level
 from .models import Application, Audit, Finding, GridEntry, LevelRule, Referential
 
 OVERALL = "overall"
+# The engagement whose scorecard line carries the 7-day review answer rate (referential 2023).
+REVIEW_ENGAGEMENT = 7
 
 
 class RateLike(Protocol):
@@ -40,6 +47,8 @@ class Figures:
     open_major: int
     open_minor: int
     engagement_numbers: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8)
+    # Share of the centres' published reviews answered within 7 days (context, no rule).
+    review_answers: RateLike | None = None
 
 
 @dataclass(frozen=True)
@@ -305,7 +314,7 @@ def initial_audit(application: Application) -> Audit | None:
 
 def figures_for(application: Application, referential: Referential) -> Figures:
     """Gather the figures of an application (surveys through their public functions)."""
-    from surveys.results import agent_involvement_rate, engagement_rates
+    from surveys.results import agent_involvement_rate, engagement_rates, review_answer_rate
 
     citizen = engagement_rates(
         structure_id=application.structure_id,
@@ -314,6 +323,11 @@ def figures_for(application: Application, referential: Referential) -> Figures:
     )
     agent = agent_involvement_rate(
         structure_id=application.structure_id,
+        start=application.survey_start,
+        end=application.survey_end,
+    )
+    review_answers = review_answer_rate(
+        centre_ids=list(application.structure.centres.values_list("pk", flat=True)),
         start=application.survey_start,
         end=application.survey_end,
     )
@@ -326,6 +340,7 @@ def figures_for(application: Application, referential: Referential) -> Figures:
         open_major=major,
         open_minor=minor,
         engagement_numbers=numbers,
+        review_answers=review_answers,
     )
 
 
@@ -403,6 +418,9 @@ def scorecard_build(
                 "audit_conformity": _num(figures.audit.get(number)),
                 "audit_text": percent(figures.audit.get(number)),
                 "self_assessment": self_assessments.get(number, ""),
+                "review_answers": (
+                    _rate_dict(figures.review_answers) if number == REVIEW_ENGAGEMENT else None
+                ),
             }
         )
     return {
@@ -417,6 +435,7 @@ def scorecard_build(
         },
         "citizen_overall": _rate_dict(figures.citizen.get(OVERALL)),
         "agent_involvement": _rate_dict(figures.agent),
+        "review_answer_rate": _rate_dict(figures.review_answers),
         "self_assessed_centres": assessed,
         "open_major_nc": figures.open_major,
         "open_minor_nc": figures.open_minor,

@@ -1,30 +1,274 @@
+"""Public pages (home, a centre's page) and the signed-in dashboard.
+
+The public pages read surveys through surveys' public functions (rollups only, never raw
+responses) and stay within a fixed number of queries. A centre's survey figures and label
+change rarely: they are kept in the cache for PUBLIC_MAX_AGE seconds; its action plan and
+reviews are read on each request (two short indexed queries) so a reply shows at once."""
+
+from dataclasses import dataclass
+from datetime import date
+
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import render
+from django.core.cache import cache
+from django.db.models import OuterRef, Subquery
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from centres.access import scope_of
-from centres.enums import Role
-from centres.queries import centres_by_ids, public_centres
+from centres.enums import ActionStatus, Role
+from centres.queries import centres_by_ids, public_centres, published_actions
+from surveys.models import REVIEW_ANSWER_DAYS
+from surveys.queries import published_reviews
+from surveys.results import (
+    engagement_rates,
+    min_sample,
+    published_citizen_campaigns,
+    review_answer_rate,
+)
 
-from .enums import EngagementGroup
+from .enums import ApplicationStatus, EngagementGroup, Outcome, VerificationStatus
+from .models import Appeal, Certificate, Decision
 from .queries import engagements_in_force
+
+# How long (seconds) browsers, proxies and the server cache may keep a public page's figures.
+PUBLIC_MAX_AGE = 300
+LATEST_REVIEWS = 5
+OVERALL = "overall"
+
+
+@dataclass(frozen=True)
+class LabelStatus:
+    """What the public sees of a structure's label: its latest certificate, checked as the
+    public verification page checks it."""
+
+    state: str  # a VerificationStatus value
+    level: str  # an Outcome value
+    valid_from: date | None
+    valid_until: date | None
+    token: str
+
+    @property
+    def level_label(self) -> str:
+        return str(Outcome(self.level).label)
+
+    @property
+    def is_valid(self) -> bool:
+        return self.state == VerificationStatus.VALID
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.state == VerificationStatus.SUSPENDED
+
+
+def _public_state(certificate: Certificate, today: date) -> str:
+    """Same rules as views_label.verification_status, on values read in one query."""
+    decision = certificate.decision
+    status = decision.application.status
+    if status == ApplicationStatus.APPEALED and certificate.appeal_previous_status:
+        status = certificate.appeal_previous_status
+    if certificate.latest_decision_id != certificate.decision_id:
+        return VerificationStatus.WITHDRAWN  # superseded by a later decision
+    if status == ApplicationStatus.WITHDRAWN:
+        return VerificationStatus.WITHDRAWN
+    if status == ApplicationStatus.EXPIRED or (decision.valid_until or today) < today:
+        return VerificationStatus.EXPIRED
+    if status == ApplicationStatus.SUSPENDED:
+        return VerificationStatus.SUSPENDED
+    return VerificationStatus.VALID
+
+
+def label_statuses(structure_ids, *, today: date) -> dict[int, LabelStatus]:
+    """The label of each structure that has a certificate (one query); absent means none."""
+    application = OuterRef("decision__application_id")
+    latest_decision = (
+        Decision.objects.filter(application_id=application).order_by("-decided_at").values("pk")
+    )
+    open_appeal = (
+        Appeal.objects.filter(application_id=application, reviewed_at__isnull=True)
+        .order_by("-filed_at")
+        .values("previous_status")
+    )
+    certificates = (
+        Certificate.objects.filter(decision__application__structure_id__in=list(structure_ids))
+        .annotate(
+            latest_decision_id=Subquery(latest_decision[:1]),
+            appeal_previous_status=Subquery(open_appeal[:1]),
+        )
+        .select_related("decision__application")
+        .only(
+            "public_token",
+            "decision__outcome",
+            "decision__valid_from",
+            "decision__valid_until",
+            "decision__application__status",
+            "decision__application__structure_id",
+        )
+        .order_by("-decision__decided_at", "-pk")
+    )
+    statuses: dict[int, LabelStatus] = {}
+    for certificate in certificates:
+        decision = certificate.decision
+        statuses.setdefault(
+            decision.application.structure_id,
+            LabelStatus(
+                state=_public_state(certificate, today),
+                level=decision.outcome,
+                valid_from=decision.valid_from,
+                valid_until=decision.valid_until,
+                token=certificate.public_token,
+            ),
+        )
+    return statuses
+
+
+def _public(request, response):
+    """Anonymous visitors get a page any cache may keep; signed-in users a private one."""
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True, no_cache=True)
+    else:
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response
 
 
 @login_not_required
 @require_GET
 def home(request):
-    """Public home: what the label is, the engagements and the centres."""
+    """Public home: what the label is, the engagements and the centres with their label."""
     engagements = list(engagements_in_force())
     groups = [
         {"label": label, "engagements": [e for e in engagements if e.group == value]}
         for value, label in EngagementGroup.choices
     ]
-    return render(
+    centres = list(public_centres())
+    labels = label_statuses({c.structure_id for c in centres}, today=timezone.localdate())
+    rows = [{"centre": c, "label": labels.get(c.structure_id)} for c in centres]
+    return _public(
         request,
-        "labelling/home.html",
-        {"engagement_groups": groups, "centres": public_centres()},
+        render(
+            request,
+            "labelling/home.html",
+            {"engagement_groups": groups, "centres": rows},
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One engagement (or the overall question) of a centre's citizen results."""
+
+    key: int | str
+    label: str
+    title: str
+    rate: object  # surveys.stats.Rate
+
+    @property
+    def shown(self) -> bool:
+        """A rate is published only on a sufficient sample."""
+        return self.rate.n > 0 and not self.rate.insufficient_sample
+
+    @property
+    def bar_percent(self) -> str:
+        return f"{self.rate.satisfaction_rate * 100:.1f}" if self.shown else "0"
+
+    @property
+    def low_percent(self) -> str:
+        return f"{self.rate.wilson_low * 100:.1f}" if self.shown else "0"
+
+    @property
+    def high_percent(self) -> str:
+        return f"{self.rate.wilson_high * 100:.1f}" if self.shown else "0"
+
+
+def _centre_figures(centre) -> dict:
+    """A centre's latest published citizen results and its structure's label (cacheable)."""
+    campaign = (
+        published_citizen_campaigns(structure_id=centre.structure_id, centre_id=centre.pk)
+        .only("slug", "name", "opens_on", "closes_on")
+        .first()
+    )
+    rows = []
+    if campaign is not None:
+        rates = engagement_rates(
+            structure_id=centre.structure_id,
+            start=campaign.opens_on,
+            end=campaign.closes_on,
+            centre_ids=[centre.pk],
+            campaign_id=campaign.pk,
+        )
+        titles = {e.number: e.title for e in engagements_in_force()}
+        numbers = sorted(k for k in rates if k != OVERALL)
+        rows = [
+            ResultRow(
+                key=n,
+                label=_("Engagement %(number)s") % {"number": n},
+                title=titles.get(n, ""),
+                rate=rates[n],
+            )
+            for n in numbers
+        ]
+        if OVERALL in rates:
+            rows.append(
+                ResultRow(
+                    key=OVERALL, label=_("Overall satisfaction"), title="", rate=rates[OVERALL]
+                )
+            )
+    label = label_statuses([centre.structure_id], today=timezone.localdate())
+    return {
+        "campaign": (
+            {
+                "slug": campaign.slug,
+                "name": campaign.name,
+                "opens_on": campaign.opens_on,
+                "closes_on": campaign.closes_on,
+            }
+            if campaign is not None
+            else None
+        ),
+        "rows": rows,
+        "overall": next((row for row in rows if row.key == OVERALL), None),
+        "min_sample": min_sample(),
+        "label": label.get(centre.structure_id),
+    }
+
+
+def centre_figures_cache_key(code: str, language: str | None = None) -> str:
+    """Per centre, language (labels are translated) and day (a validity can end overnight)."""
+    language = language or get_language()
+    return f"public_centre:v1:{code}:{language}:{timezone.localdate().isoformat()}"
+
+
+@login_not_required
+@require_GET
+def public_centre(request, code: str):
+    """Public page of a centre: results, label, published action plan and citizen reviews."""
+    centre = get_object_or_404(public_centres(), code=code)
+    key = centre_figures_cache_key(centre.code)
+    figures = cache.get(key)
+    if figures is None:
+        figures = _centre_figures(centre)
+        cache.set(key, figures, PUBLIC_MAX_AGE)
+    actions = list(published_actions(centre))
+    reviews = list(published_reviews(centre=centre)[:LATEST_REVIEWS])
+    return _public(
+        request,
+        render(
+            request,
+            "labelling/public_centre.html",
+            {
+                "centre": centre,
+                **figures,
+                "done": [a for a in actions if a.status == ActionStatus.DONE],
+                "ongoing": [a for a in actions if a.status != ActionStatus.DONE],
+                "reviews": reviews,
+                "answer_rate": review_answer_rate(centre_ids=[centre.pk]),
+                "answer_days": REVIEW_ANSWER_DAYS,
+            },
+        ),
     )
 
 
@@ -70,6 +314,22 @@ def _dashboard_actions(scope) -> list[dict]:
                 "title": _("Survey results"),
                 "description": _("Citizen satisfaction and agent involvement, with their margins."),
                 "url": reverse("surveys:results"),
+            }
+        )
+    if scope.has(Role.REFERENT, Role.CORRESPONDENT, Role.DITP_ADMIN):
+        actions.append(
+            {
+                "title": _("Citizen reviews"),
+                "description": _("Published reviews to answer within 7 days, and their clock."),
+                "url": reverse("surveys:review_list"),
+            }
+        )
+    if scope.has(Role.CORRESPONDENT, Role.DITP_ADMIN):
+        actions.append(
+            {
+                "title": _("Review moderation"),
+                "description": _("Reviews waiting to be published, masked or rejected."),
+                "url": reverse("surveys:review_moderation"),
             }
         )
     if scope.roles:

@@ -42,7 +42,7 @@ from .forms import (
     ReasonForm,
     SitesOverrideForm,
 )
-from .models import AuditCriterion, AuditSite, Certificate, GridEntry, Referential
+from .models import AuditCriterion, AuditSite, Certificate, GridEntry
 from .scorecard import initial_audit, referentials_for_what_if, scorecard_build
 
 
@@ -498,10 +498,3 @@ def verify(request, token: str):
             "status_label": VerificationStatus(status).label,
         },
     )
-
-
-@role_required(Role.DITP_ADMIN, Role.DECIDER)
-@require_GET
-def referential_list(request):
-    referentials = Referential.objects.prefetch_related("level_rules").order_by("-version")
-    return render(request, "labelling/referential_list.html", {"referentials": referentials})

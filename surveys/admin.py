@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from .models import Campaign, Question, Questionnaire
+from .models import Campaign, Question, Questionnaire, Review
 from .services import questionnaire_freeze, questionnaire_new_version
 
 
@@ -73,3 +73,21 @@ class CampaignAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         # A questionnaire in use is frozen: editing it from now on makes a new version.
         questionnaire_freeze(questionnaire=obj.questionnaire)
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """Read-only: a review changes only through moderation and the reply (their services)."""
+
+    list_display = ["id", "centre", "state", "feeling", "channel", "submitted_at", "replied_at"]
+    list_filter = ["state", "feeling", "channel", "centre"]
+    list_select_related = ["centre"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

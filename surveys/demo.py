@@ -14,6 +14,7 @@ from django.db import transaction
 from centres.models import Centre, Structure
 
 from .defaults import AGENT_CODE, CITIZEN_CODE, default_questionnaires_seed
+from .demo_reviews import reviews_demo_seed
 from .enums import DONT_KNOW, NOT_AT_ALL, RATHER, RATHER_NOT, VERY, Channel, QuestionKind
 from .models import Answer, Campaign, DailyRollup, Question, Questionnaire, Response
 from .services import campaign_create
@@ -97,7 +98,8 @@ def _campaign(slug, name, code, centres, opens_on, closes_on) -> Campaign | None
 
 @transaction.atomic
 def surveys_demo_seed(*, structure: Structure) -> None:
-    """Add the 2025 citizen and agent campaigns with their synthetic answers (idempotent)."""
+    """Add the 2025 citizen and agent campaigns with their synthetic answers, and citizen
+    reviews in every state (idempotent)."""
     default_questionnaires_seed(Questionnaire, Question)
     rng = random.Random(2025)
     centres = list(structure.centres.order_by("code"))
@@ -143,3 +145,4 @@ def surveys_demo_seed(*, structure: Structure) -> None:
             for value in values
         ]
         _insert(agent, sheets)
+    reviews_demo_seed(structure=structure)

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Audience(models.TextChoices):
@@ -70,3 +71,60 @@ def choices_for(kind: str) -> list[tuple[str, str]]:
     if kind == QuestionKind.SCORE_10:
         return [(str(n), str(n)) for n in range(11)]
     return []
+
+
+# --- Citizen reviews ("Je donne mon avis") ----------------------------------------------------
+
+
+class ReviewFeeling(models.TextChoices):
+    """How the citizen felt about their experience (as in the programme's open data)."""
+
+    POSITIVE = "positive", _("Positive experience")
+    NEUTRAL = "neutral", _("Neutral experience")
+    NEGATIVE = "negative", _("Negative experience")
+
+
+class ReviewChannel(models.TextChoices):
+    """How the citizen was in contact with the centre."""
+
+    PHONE = "phone", _("By telephone")
+    EMAIL = "email", _("By e-mail")
+    COUNTER = "counter", _("At the reception desk")
+    ONLINE = "online", _("Online (website, secure messaging)")
+    POST = "post", _("By post")
+    OTHER = "other", _("Another way")
+
+
+class ReviewState(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("review state", "Awaiting moderation")
+    REJECTED = "rejected", pgettext_lazy("review state", "Review rejected")
+    PUBLISHED = "published", pgettext_lazy("review state", "Review published")
+
+
+class RejectionReason(models.TextChoices):
+    """Why moderation refused a review (recorded with the rejection)."""
+
+    INSULT = "insult", _("Insulting or offensive content")
+    PERSONAL_DATA = "personal_data", _("Personal data that cannot be masked")
+    OUT_OF_SCOPE = "out_of_scope", _("Does not concern this public service")
+
+
+# --- Exports prepared in the background ------------------------------------------------------
+
+
+class ExportKind(models.TextChoices):
+    RESPONSES = "responses", _("Anonymous responses")
+    RESULTS = "results", _("Results")
+    OPEN_DATA = "opendata", _("Open-data file")
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("export status", "Queued")
+    RUNNING = "running", pgettext_lazy("export status", "In progress")
+    DONE = "done", pgettext_lazy("export status", "Ready")
+    FAILED = "failed", pgettext_lazy("export status", "Failed")

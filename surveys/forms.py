@@ -1,6 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from .enums import QuestionKind, choices_for
@@ -8,6 +10,7 @@ from .models import COMMENT_MAX_LENGTH, Question
 from .services import AnswerInput
 
 HONEYPOT_FIELD = "website"
+QUESTIONS_TEMPLATE = "surveys/_questions.html"
 
 CHOICE_ERRORS = {
     "required": _("Please answer this question."),
@@ -20,6 +23,11 @@ TEXT_ERRORS = {
     ),
     "null_characters_not_allowed": _("Your answer contains characters that are not allowed."),
 }
+
+
+def questions_key(questions: list[Question]) -> tuple:
+    """Everything of the questions that shows on a blank survey page (to cache the page)."""
+    return tuple((q.pk, q.code, q.kind, q.required, q.text_fr, q.text_en) for q in questions)
 
 
 class SurveyForm(forms.Form):
@@ -60,6 +68,30 @@ class SurveyForm(forms.Form):
     def is_spam(self) -> bool:
         """True when the invisible honeypot field was filled in (by a robot)."""
         return bool(self.data.get(HONEYPOT_FIELD))
+
+    def questions_html(self) -> SafeString:
+        """The DSFR fieldsets of every question (values and errors of a bound form included),
+        from one template loop: no widget template per option."""
+        errors = self.errors if self.is_bound else {}
+        items = []
+        for question in self.questions:
+            name = question.field_name
+            field = self.fields[name]
+            items.append(
+                {
+                    "name": name,
+                    "id": f"id_{name}",
+                    "label": field.label,
+                    "help_text": field.help_text,
+                    "required": field.required,
+                    "is_text": question.kind == QuestionKind.COMMENT,
+                    "options": getattr(field, "choices", ()),
+                    "max_length": getattr(field, "max_length", None),
+                    "value": self.data.get(name, "") if self.is_bound else "",
+                    "errors": errors.get(name, ()),
+                }
+            )
+        return render_to_string(QUESTIONS_TEMPLATE, {"questions": items})
 
     def answers(self) -> list[AnswerInput]:
         result = []

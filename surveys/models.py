@@ -3,13 +3,29 @@
 Anonymity by construction: a Response row has no reference to its invitation, no IP address,
 no user agent and no time of day; an Invitation only knows on which day it was used."""
 
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from centres.models import Centre, Structure
+from centres.models import Action, Centre, Structure, User
 
-from .enums import Audience, Channel, QuestionKind
+from .enums import (
+    Audience,
+    Channel,
+    ExportFormat,
+    ExportKind,
+    ExportStatus,
+    QuestionKind,
+    RejectionReason,
+    ReviewChannel,
+    ReviewFeeling,
+    ReviewState,
+)
 
 COMMENT_MAX_LENGTH = 2000
 
@@ -108,6 +124,14 @@ class Campaign(models.Model):
     closes_on = models.DateField(_("closes on"))
     link_validity_days = models.PositiveSmallIntegerField(_("link validity (days)"), default=14)
     api_key_hash = models.CharField(_("API key (hash)"), max_length=64, blank=True, editable=False)
+    # Last day of the last month summed into MonthlyRollup rows (None: no month yet), and last
+    # day whose daily rollups were merged into one shard (services_rollups).
+    rollups_sealed_through = models.DateField(
+        _("rollups sealed through"), null=True, blank=True, editable=False
+    )
+    rollups_compacted_through = models.DateField(
+        _("rollups compacted through"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -184,7 +208,11 @@ class DailyRollup(models.Model):
 
     Results read only these rows; they are incremented in the transaction of each response."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="rollups")
+    # No index of its own: the unique index, (campaign, day, ...) first, serves it and every
+    # read, which bounds days per campaign (a campaign-only index would tempt the planner).
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="rollups", db_index=False
+    )
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="rollups")
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+")
     day = models.DateField(_("day"))
@@ -199,14 +227,43 @@ class DailyRollup(models.Model):
         verbose_name_plural = _("daily rollups")
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "question", "centre", "day", "value", "shard"],
+                fields=["campaign", "day", "question", "centre", "value", "shard"],
                 name="unique_rollup_cell",
             )
         ]
-        indexes = [models.Index(fields=["campaign", "day"])]
 
     def __str__(self) -> str:
         return f"{self.day} {self.value}: {self.count}"
+
+
+class MonthlyRollup(models.Model):
+    """The daily rollups of one sealed month, summed over its days and shards.
+
+    A month is sealed (services_rollups.rollups_seal) once no answer can be dated in it
+    any more, up to Campaign.rollups_sealed_through; results read these rows for the whole
+    sealed months of a period and the daily rows for its other days."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="monthly_rollups", db_index=False
+    )
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month"))  # its first day
+    value = models.CharField(_("value"), max_length=20)
+    count = models.PositiveIntegerField(_("count"))
+
+    class Meta:
+        verbose_name = _("monthly rollup")
+        verbose_name_plural = _("monthly rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "month", "question", "centre", "value"],
+                name="unique_monthly_rollup_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.value}: {self.count}"
 
 
 class AgentContact(models.Model):
@@ -233,3 +290,231 @@ class AgentContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} #{self.pk}"
+
+
+# --- Citizen reviews ("Je donne mon avis") ----------------------------------------------------
+
+REVIEW_MAX_LENGTH = 2000
+REPLY_MAX_LENGTH = 4000
+# The programme's promise: every published review is answered within a week of publication.
+REVIEW_ANSWER_DAYS = 7
+# Reminders to the centre's referents, in days after publication, before the breach.
+REVIEW_REMINDER_DAYS = (3, 5)
+
+
+class Review(models.Model):
+    """A citizen's review of a centre: moderated, then published with the centre's reply.
+
+    Nobody signs in to give one, and nothing about its author is kept (no IP address, no user
+    agent). The clock for the reply starts at publication: reminders at day 3 and day 5, a
+    breach at day 7 (surveys.services_reviews). When moderation masks personal data, the
+    masked text replaces the original, which is not kept."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+")
+    experience = models.TextField(_("experience"), max_length=REVIEW_MAX_LENGTH)
+    feeling = models.CharField(_("feeling"), max_length=10, choices=ReviewFeeling.choices)
+    channel = models.CharField(_("contact channel"), max_length=10, choices=ReviewChannel.choices)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING
+    )
+    rejection_reason = models.CharField(
+        _("reason for rejection"), max_length=20, choices=RejectionReason.choices, blank=True
+    )
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderated by"),
+    )
+    is_masked = models.BooleanField(_("personal data masked"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    reply = models.TextField(_("public reply"), blank=True, max_length=REPLY_MAX_LENGTH)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    replied_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("replied by"),
+    )
+    # The clock's bookkeeping: when each reminder went out and when the week ran out.
+    reminded_day3_at = models.DateTimeField(_("day-3 reminder sent at"), null=True, blank=True)
+    reminded_day5_at = models.DateTimeField(_("day-5 reminder sent at"), null=True, blank=True)
+    breached_at = models.DateTimeField(_("deadline missed at"), null=True, blank=True)
+    # The action of the centre's plan this review led to (the review points at the action).
+    action = models.ForeignKey(
+        Action,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("action it led to"),
+    )
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("citizen review")
+        verbose_name_plural = _("citizen reviews")
+        indexes = [
+            models.Index(fields=["centre", "state", "published_at"], name="review_centre_state"),
+            models.Index(fields=["state", "submitted_at"], name="review_state_submitted"),
+            models.Index(
+                fields=["published_at"],
+                name="review_awaiting_reply",
+                condition=Q(state=ReviewState.PUBLISHED, replied_at__isnull=True),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="review_state_valid", condition=Q(state__in=ReviewState.values)
+            ),
+            models.CheckConstraint(
+                name="review_feeling_valid", condition=Q(feeling__in=ReviewFeeling.values)
+            ),
+            models.CheckConstraint(
+                name="review_channel_valid", condition=Q(channel__in=ReviewChannel.values)
+            ),
+            models.CheckConstraint(
+                name="review_experience_max_length",
+                condition=LessThanOrEqual(Length("experience"), REVIEW_MAX_LENGTH),
+            ),
+            models.CheckConstraint(
+                name="review_reply_max_length",
+                condition=LessThanOrEqual(Length("reply"), REPLY_MAX_LENGTH),
+            ),
+            # Only a rejection for personal data erases the text (nothing of it is kept).
+            models.CheckConstraint(
+                name="review_has_text",
+                condition=~Q(experience="")
+                | Q(state=ReviewState.REJECTED, rejection_reason=RejectionReason.PERSONAL_DATA),
+            ),
+            models.CheckConstraint(
+                name="published_review_has_date",
+                condition=(Q(state=ReviewState.PUBLISHED) & Q(published_at__isnull=False))
+                | (~Q(state=ReviewState.PUBLISHED) & Q(published_at__isnull=True, is_masked=False)),
+            ),
+            models.CheckConstraint(
+                name="rejected_review_has_reason",
+                condition=(Q(state=ReviewState.REJECTED) & ~Q(rejection_reason=""))
+                | (~Q(state=ReviewState.REJECTED) & Q(rejection_reason="")),
+            ),
+            models.CheckConstraint(
+                name="moderated_review_has_date",
+                condition=Q(state=ReviewState.PENDING) | Q(moderated_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="reply_only_when_published",
+                condition=Q(reply="", replied_at__isnull=True)
+                | (Q(state=ReviewState.PUBLISHED, replied_at__isnull=False) & ~Q(reply="")),
+            ),
+            models.CheckConstraint(
+                name="review_clock_only_when_published",
+                condition=Q(state=ReviewState.PUBLISHED)
+                | Q(
+                    reminded_day3_at__isnull=True,
+                    reminded_day5_at__isnull=True,
+                    breached_at__isnull=True,
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre} #{self.pk}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == ReviewState.PUBLISHED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == ReviewState.PENDING
+
+    @property
+    def deadline(self):
+        """When the reply is due: a week after publication (None before publication)."""
+        if self.published_at is None:
+            return None
+        return self.published_at + timedelta(days=REVIEW_ANSWER_DAYS)
+
+    def answered_in_time(self) -> bool:
+        return self.replied_at is not None and self.replied_at <= self.deadline
+
+    def days_left(self, now) -> int | None:
+        """Whole days left to reply (0 on the last day, negative once late); None if answered."""
+        if not self.is_published or self.replied_at is not None:
+            return None
+        remaining = self.deadline - now
+        return remaining.days
+
+    def is_late(self, now) -> bool:
+        """Published, not answered and past the week."""
+        return self.is_published and self.replied_at is None and now > self.deadline
+
+
+# --- Exports prepared in the background ------------------------------------------------------
+
+
+class ExportJob(models.Model):
+    """An export too large for one request, written by a Celery worker to a private file.
+
+    It keeps the centres the requester could see when asking, so the file covers that scope
+    even if the export runs later or runs again."""
+
+    requested_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="export_jobs")
+    kind = models.CharField(_("export"), max_length=10, choices=ExportKind.choices)
+    fmt = models.CharField(_("format"), max_length=5, choices=ExportFormat.choices)
+    centres = models.ManyToManyField(Centre, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows to write"), null=True, blank=True)
+    # Relative to settings.EXPORT_ROOT, a private folder that no URL serves.
+    file_path = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    error = models.CharField(_("error"), max_length=200, blank=True)
+    # Each run claims the job with a new attempt number; an older run that sees another number
+    # stops (it was superseded), so two runs never finish the same job.
+    attempt = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    progress_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} {self.kind}.{self.fmt} #{self.pk}"
+
+    @property
+    def filename(self) -> str:
+        """The name the browser saves the file under."""
+        return f"{self.campaign.slug}-{self.kind}.{self.fmt}"
+
+    @property
+    def percent(self) -> int | None:
+        """Progress in whole percent, or None while the number of rows is unknown."""
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return None
+        return min(99, self.rows_done * 100 // self.rows_total)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)

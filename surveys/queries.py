@@ -1,21 +1,39 @@
-"""Reads for the results page and the survey_results command, all from the daily rollups."""
+"""Reads for the results page and the survey_results command, all from the rollups."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models.functions import TruncMonth
+from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from centres.models import Centre
 
 from .anonymity import suppressed_cells
-from .enums import Audience, QuestionKind
-from .models import Campaign, DailyRollup, Question
-from .results import OVERALL, headline_rollups, k_anonymity, rates_by
+from .enums import Audience, QuestionKind, ReviewState
+from .models import Campaign, Question, Review
+from .results import AGENT_HEADLINE, MONTH, OVERALL, k_anonymity, period_rates
 from .stats import Rate
+
+# What a public page may show of a published review (and of the action it led to).
+PUBLIC_REVIEW_FIELDS = (
+    "id",
+    "centre_id",
+    "state",
+    "experience",
+    "feeling",
+    "channel",
+    "is_masked",
+    "published_at",
+    "reply",
+    "replied_at",
+    "action",
+    "action__title",
+    "action__status",
+    "action__is_published",
+)
 
 
 @dataclass
@@ -75,9 +93,14 @@ def campaign_results(
     names = {c.pk: c.name for c in centres}
     results = CampaignResults(campaign=campaign, start=start, end=end)
     if campaign.questionnaire.audience == Audience.AGENT:
-        rollups = headline_rollups(campaign_id=campaign.pk, start=start, end=end)
-        rollups = rollups.filter(centre_id__in=centre_ids)
-        by_centre = rates_by(rollups, "centre_id")
+        by_centre = period_rates(
+            start=start,
+            end=end,
+            keys=("centre_id",),
+            campaign=campaign,
+            centre_id__in=centre_ids,
+            **AGENT_HEADLINE,
+        )
         results.k = k_anonymity()
         hidden = suppressed_cells({key: r.answers for key, r in by_centre.items()}, k=results.k)
         results.by_centre = sorted(
@@ -97,14 +120,8 @@ def campaign_results(
     # month for the overall question; the rest is summed here.
     questions = list(Question.objects.filter(questionnaire_id=campaign.questionnaire_id))
     scale = {q.pk: q for q in questions if q.kind == QuestionKind.SATISFACTION_4}
-    rollups = DailyRollup.objects.filter(
-        campaign_id=campaign.pk,
-        day__gte=start,
-        day__lte=end,
-        centre_id__in=centre_ids,
-        question_id__in=list(scale),
-    )
-    cells = rates_by(rollups, "question_id", "centre_id")
+    period = {"start": start, "end": end, "campaign": campaign, "centre_id__in": centre_ids}
+    cells = period_rates(keys=("question_id", "centre_id"), question_id__in=list(scale), **period)
     by_number: dict = {}
     by_centre: dict = {}
     for (question_id, centre_id), rate in cells.items():
@@ -130,11 +147,23 @@ def campaign_results(
         key=lambda row: row.label,
     )
     overall_ids = [pk for pk, q in scale.items() if q.engagement_number is None]
-    overall = rollups.filter(question_id__in=overall_ids)
-    by_month = rates_by(overall.annotate(month=TruncMonth("day")), "month")
+    by_month = period_rates(keys=(MONTH,), question_id__in=overall_ids, **period)
     results.by_month = [
         Row(key=month, label=date_format(month, "YEAR_MONTH_FORMAT"), rate=rate)
         for month, rate in sorted(by_month.items())
     ]
     results.total = next((row for row in results.by_engagement if row.key == OVERALL), None)
     return results
+
+
+def published_reviews(*, centre: Centre) -> QuerySet[Review]:
+    """A centre's published citizen reviews with their public replies, newest first.
+
+    For public pages: pending and rejected reviews never appear, and a masked review only
+    ever has its masked text (the original is not kept). Only displayable fields are read."""
+    return (
+        Review.objects.filter(centre=centre, state=ReviewState.PUBLISHED)
+        .select_related("action")
+        .only(*PUBLIC_REVIEW_FIELDS)
+        .order_by("-published_at", "-id")
+    )

@@ -1,8 +1,13 @@
 """Writes of the surveys app: questionnaires, campaigns, invitations, responses and rollups."""
 
+import base64
+import functools
+import hashlib
 import logging
 import random
+import secrets
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -10,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from centres.models import Centre
+from centres.models import Centre, Structure
 
 from .models import (
     AgentContact,
@@ -22,7 +27,7 @@ from .models import (
     Questionnaire,
     Response,
 )
-from .tokens import token_hash, token_new
+from .tokens import TOKEN_BYTES, token_hash, token_new
 
 logger = logging.getLogger(__name__)
 
@@ -160,58 +165,157 @@ def invitations_issue(
     """Issue `count` single-use links, spread over the centres; yield (centre, token) pairs.
 
     Each batch is committed in its own transaction before its tokens are yielded, so a token
-    handed out always exists; tokens are never stored, only their hash."""
+    handed out always exists; tokens are never stored, only their hash. The next batch's
+    tokens and hashes are prepared in a helper thread (no database work) while the database
+    inserts and commits the current one."""
     centres = centres or list(campaign.centres.all()) or list(campaign.structure.centres.all())
     if not centres:
         raise ValueError("The campaign has no centre.")
     questionnaire_freeze(questionnaire=campaign.questionnaire)
     expires_at = invitation_expiry(campaign=campaign, now=timezone.now())
-    issued = 0
-    while issued < count:
-        size = min(batch_size, count - issued)
-        pairs = [(centres[(issued + i) % len(centres)], token_new()) for i in range(size)]
-        with transaction.atomic():
-            _invitations_insert(campaign_id=campaign.pk, expires_at=expires_at, pairs=pairs)
-        issued += size
-        logger.info("invitations_issued campaign=%s count=%s", campaign.slug, size)
-        yield from pairs
+    starts = range(0, count, batch_size)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="invitations") as helper:
+        pending = helper.submit(_invitations_prepare, centres, 0, min(batch_size, count))
+        try:
+            for start in starts:
+                batch = pending.result()
+                following = start + batch_size
+                if following < count:
+                    size = min(batch_size, count - following)
+                    pending = helper.submit(_invitations_prepare, centres, following, size)
+                with transaction.atomic():
+                    _invitations_insert(campaign_id=campaign.pk, expires_at=expires_at, batch=batch)
+                logger.info("invitations_issued campaign=%s count=%s", campaign.slug, len(batch))
+                yield from ((centre, token) for centre, token, _digest in batch)
+        finally:
+            pending.cancel()
+
+
+def _invitations_prepare(
+    centres: list[Centre], start: int, size: int
+) -> list[tuple[Centre, str, str]]:
+    """`size` fresh (centre, token, hash) triples, the centres taken in turn from `start`.
+
+    Tokens exactly as token_new() and token_hash() make them, in a tight loop: one call to the
+    system's random source for the batch, then per link 16 random bytes, URL-safe base64
+    without padding (22 characters) and its SHA-256 in hex."""
+    random_bytes = secrets.token_bytes(TOKEN_BYTES * size)
+    encode, sha256 = base64.urlsafe_b64encode, hashlib.sha256
+    length = len(encode(bytes(TOKEN_BYTES)).rstrip(b"="))
+    batch = []
+    for i in range(size):
+        token = encode(random_bytes[i * TOKEN_BYTES : (i + 1) * TOKEN_BYTES])[:length]
+        batch.append(
+            (centres[(start + i) % len(centres)], token.decode("ascii"), sha256(token).hexdigest())
+        )
+    return batch
 
 
 def _invitations_insert(
-    *, campaign_id: int, expires_at: datetime, pairs: list[tuple[Centre, str]]
+    *, campaign_id: int, expires_at: datetime, batch: list[tuple[Centre, str, str]]
 ) -> None:
-    """Insert one batch of invitations: COPY on PostgreSQL (no ORM objects), else bulk_create."""
+    """Insert one batch of invitations. On PostgreSQL, one COPY of text lines sorted by hash
+    (the indexes on the hash are then filled in key order, page after page); elsewhere
+    bulk_create."""
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(Invitation._meta.db_table)
         columns = "(campaign_id, centre_id, token_hash, expires_at)"
+        prefixes = {centre.pk: f"{campaign_id}\t{centre.pk}\t" for centre, _t, _h in batch}
+        suffix = f"\t{expires_at.isoformat()}\n"
+        rows = sorted((digest, centre.pk) for centre, _token, digest in batch)
         with connection.cursor() as cursor:
             with cursor.cursor.copy(f"COPY {table} {columns} FROM STDIN") as copy:
-                for centre, token in pairs:
-                    copy.write_row((campaign_id, centre.pk, token_hash(token), expires_at))
+                copy.write("".join(prefixes[pk] + digest + suffix for digest, pk in rows))
         return
     Invitation.objects.bulk_create(
         [
             Invitation(
                 campaign_id=campaign_id,
                 centre_id=centre.pk,
-                token_hash=token_hash(token),
+                token_hash=digest,
                 expires_at=expires_at,
             )
-            for centre, token in pairs
+            for centre, _token, digest in batch
         ],
-        batch_size=len(pairs),
+        batch_size=len(batch),
     )
 
 
 def invitation_for_token(token: str) -> Invitation:
-    """The invitation a token opens, with campaign and questionnaire; raise if not answerable."""
-    invitation = (
-        Invitation.objects.select_related("campaign__questionnaire")
-        .filter(token_hash=token_hash(token))
-        .first()
-    )
+    """The invitation a token opens, with campaign, questionnaire and structure; raise if not
+    answerable."""
+    sql, models = _invitation_read_plan()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [token_hash(token)])
+        row = cursor.fetchone()
+    invitation = None
+    if row is not None:
+        invitation, campaign, questionnaire, structure = (
+            model.from_db(connection.alias, names, _converted(row[start:end], converters))
+            for model, names, start, end, converters in models
+        )
+        campaign.questionnaire, campaign.structure = questionnaire, structure
+        invitation.campaign = campaign
     _check_answerable(invitation)
     return invitation
+
+
+# Every GET and POST of the survey page reads its invitation. The SQL of that select_related()
+# read is built once from the models' fields (with the ORM's value converters): compiling the
+# same query on every request cost twice the CPU of running it.
+@functools.cache
+def _invitation_read_plan() -> tuple[str, list[tuple]]:
+    qn = connection.ops.quote_name
+    joins = ((Invitation, "i"), (Campaign, "c"), (Questionnaire, "q"), (Structure, "s"))
+    columns, models, start = [], [], 0
+    for model, alias in joins:
+        fields = model._meta.concrete_fields
+        columns += [f"{alias}.{qn(field.column)}" for field in fields]
+        converters = []
+        for field in fields:
+            column = field.get_col(alias)
+            functions = connection.ops.get_db_converters(column)
+            functions += field.get_db_converters(connection)
+            converters.append([(function, column) for function in functions])
+        names = [field.attname for field in fields]
+        models.append((model, names, start, start + len(fields), converters))
+        start += len(fields)
+    table = {model: qn(model._meta.db_table) for model, _alias in joins}
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {table[Invitation]} i "
+        f"JOIN {table[Campaign]} c ON c.id = i.campaign_id "
+        f"JOIN {table[Questionnaire]} q ON q.id = c.questionnaire_id "
+        f"JOIN {table[Structure]} s ON s.id = c.structure_id "
+        f"WHERE i.token_hash = %s"
+    )
+    return sql, models
+
+
+def _converted(values: tuple, converters: list[list]) -> list:
+    values = list(values)
+    for n, functions in enumerate(converters):
+        for function, column in functions:
+            values[n] = function(values[n], column, connection)
+    return values
+
+
+# Questions of frozen questionnaire versions, per process: a frozen version never changes.
+_FROZEN_QUESTIONS: dict[tuple, tuple[Question, ...]] = {}
+_FROZEN_QUESTIONS_MAX = 64
+
+
+def questionnaire_questions(questionnaire: Questionnaire) -> list[Question]:
+    """The questions of a questionnaire version, in order; read once per process when frozen."""
+    if questionnaire.frozen_at is None:
+        return list(questionnaire.questions.all())
+    key = (questionnaire.pk, questionnaire.version, questionnaire.frozen_at)
+    questions = _FROZEN_QUESTIONS.get(key)
+    if questions is None:
+        questions = tuple(questionnaire.questions.all())
+        if len(_FROZEN_QUESTIONS) >= _FROZEN_QUESTIONS_MAX:
+            _FROZEN_QUESTIONS.clear()
+        _FROZEN_QUESTIONS[key] = questions
+    return list(questions)
 
 
 def _check_answerable(invitation: Invitation | None) -> None:
@@ -226,41 +330,129 @@ def _check_answerable(invitation: Invitation | None) -> None:
 # Responses ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def response_submit(*, token: str, answers: list[AnswerInput]) -> Response:
-    """Store an anonymous response, mark its link used and count it, in one transaction.
+    """Store an anonymous response, mark its link used and count it, all or nothing.
 
-    The invitation row is locked first: concurrent submissions of one link wait, then find it
-    used (InvitationUsed). The response keeps no trace of the invitation."""
-    invitation = (
-        # Lock the invitation row only: locking the joined campaign row too would queue every
-        # submission of the campaign behind one another.
-        Invitation.objects.select_for_update(of=("self",))
-        .select_related("campaign")
-        .filter(token_hash=token_hash(token))
-        .first()
-    )
-    _check_answerable(invitation)
-    campaign = invitation.campaign
-    day = timezone.localdate()
+    The link is claimed by an UPDATE that marks it used and locks its row until the commit:
+    concurrent submissions of one link wait, then find it used (InvitationUsed). The response
+    keeps no trace of the invitation."""
+    day, now = timezone.localdate(), timezone.now()
+    if connection.vendor == "postgresql":
+        stored = _response_insert_postgresql(token=token, answers=answers, day=day, now=now)
+    else:
+        with transaction.atomic():
+            stored = _response_insert(token=token, answers=answers, day=day, now=now)
+    if stored is None:
+        _check_answerable(Invitation.objects.filter(token_hash=token_hash(token)).first())
+        raise InvitationUsed  # answerable a moment ago: another submission claimed it
+    response, campaign_slug = stored
+    logger.info("response_stored campaign=%s centre=%s", campaign_slug, response.centre_id)
+    return response
+
+
+_RESPONSE_FIELDS = ["id", "campaign_id", "centre_id", "questionnaire_id", "day"]
+
+
+def _response_insert(
+    *, token: str, answers: list[AnswerInput], day: date, now: datetime
+) -> tuple[Response, str] | None:
+    """Claim the link, then insert the response, its answers and its rollups (any database)."""
+    claimed = _invitation_claim(token=token, day=day, now=now)
+    if claimed is None:
+        return None
+    campaign_id, centre_id, questionnaire_id, campaign_slug = claimed
     response = Response.objects.create(
-        campaign=campaign,
-        centre_id=invitation.centre_id,
-        questionnaire_id=campaign.questionnaire_id,
-        day=day,
+        campaign_id=campaign_id, centre_id=centre_id, questionnaire_id=questionnaire_id, day=day
     )
     Answer.objects.bulk_create(
         Answer(response=response, question=a.question, value=a.value, text=a.text) for a in answers
     )
-    Invitation.objects.filter(pk=invitation.pk).update(used_on=day)
     rollups_increment(
-        campaign_id=campaign.pk,
-        centre_id=invitation.centre_id,
+        campaign_id=campaign_id,
+        centre_id=centre_id,
         day=day,
         values=[(a.question.pk, a.value) for a in answers if a.value],
     )
-    logger.info("response_stored campaign=%s centre=%s", campaign.slug, invitation.centre_id)
-    return response
+    return response, campaign_slug
+
+
+def _invitation_claim(*, token: str, day: date, now: datetime) -> tuple | None:
+    """Mark an answerable link used, in one UPDATE that also locks its row;
+    (campaign id, centre id, questionnaire id, campaign slug), or None."""
+    invitation = connection.ops.quote_name(Invitation._meta.db_table)
+    campaign = connection.ops.quote_name(Campaign._meta.db_table)
+    sql = (
+        f"UPDATE {invitation} SET used_on = %s "
+        f"WHERE token_hash = %s AND used_on IS NULL AND expires_at > %s "
+        f"RETURNING campaign_id, centre_id, "
+        f"(SELECT questionnaire_id FROM {campaign} WHERE id = {invitation}.campaign_id), "
+        f"(SELECT slug FROM {campaign} WHERE id = {invitation}.campaign_id)"
+    )
+    params = [
+        connection.ops.adapt_datefield_value(day),
+        token_hash(token),
+        connection.ops.adapt_datetimefield_value(now),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def _response_insert_postgresql(
+    *, token: str, answers: list[AnswerInput], day: date, now: datetime
+) -> tuple[Response, str] | None:
+    """_response_insert in ONE statement of data-modifying CTEs: claim the link, insert the
+    response, its answers and its rollups. A single statement is atomic by itself: one round
+    trip to the database instead of a transaction of six."""
+    table = {
+        model: connection.ops.quote_name(model._meta.db_table)
+        for model in (Invitation, Campaign, Response, Answer, DailyRollup)
+    }
+    params = {"day": day, "hash": token_hash(token), "now": now}
+    ctes = [
+        f"claimed AS (UPDATE {table[Invitation]} SET used_on = %(day)s "
+        f"WHERE token_hash = %(hash)s AND used_on IS NULL AND expires_at > %(now)s "
+        f"RETURNING campaign_id, centre_id)",
+        f"stored AS (INSERT INTO {table[Response]} (campaign_id, centre_id, questionnaire_id, day) "
+        f"SELECT claimed.campaign_id, claimed.centre_id, c.questionnaire_id, %(day)s "
+        f"FROM claimed JOIN {table[Campaign]} c ON c.id = claimed.campaign_id "
+        f"RETURNING id, campaign_id, centre_id, questionnaire_id, day)",
+    ]
+    if answers:
+        rows = []
+        for n, answer in enumerate(answers):
+            params |= {f"q{n}": answer.question.pk, f"v{n}": answer.value, f"t{n}": answer.text}
+            rows.append(f"(%(q{n})s, %(v{n})s, %(t{n})s)")
+        ctes.append(
+            f"answers AS (INSERT INTO {table[Answer]} (response_id, question_id, value, text) "
+            f"SELECT stored.id, a.question_id, a.value, a.text "
+            f"FROM stored, (VALUES {', '.join(rows)}) AS a (question_id, value, text))"
+        )
+    counted = [n for n, answer in enumerate(answers) if answer.value]
+    if counted:
+        params["shard"] = random.randrange(ROLLUP_SHARDS)
+        rows = ", ".join(f"(%(q{n})s, %(v{n})s)" for n in counted)
+        rollup = table[DailyRollup]
+        # Always the same order of rows: two transactions never lock them in opposite orders.
+        ctes.append(
+            f"counted AS (INSERT INTO {rollup} "
+            f"(campaign_id, question_id, centre_id, day, value, shard, count) "
+            f"SELECT stored.campaign_id, r.question_id, stored.centre_id, %(day)s, r.value, "
+            f"%(shard)s, 1 FROM stored, (VALUES {rows}) AS r (question_id, value) "
+            f"ORDER BY r.question_id, r.value "
+            f"ON CONFLICT (campaign_id, question_id, centre_id, day, value, shard) "
+            f"DO UPDATE SET count = {rollup}.count + EXCLUDED.count)"
+        )
+    sql = (
+        f"WITH {', '.join(ctes)} SELECT stored.*, "
+        f"(SELECT slug FROM {table[Campaign]} WHERE id = stored.campaign_id) FROM stored"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Response.from_db(connection.alias, _RESPONSE_FIELDS, row[:5]), row[5]
 
 
 def rollups_increment(

@@ -6,18 +6,25 @@ import tempfile
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.dispatch import receiver
 from django.http import (
     FileResponse,
     Http404,
+    HttpResponse,
     HttpResponseBadRequest,
     JsonResponse,
     StreamingHttpResponse,
 )
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.test.signals import setting_changed
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -27,9 +34,15 @@ from centres.access import has_role, role_required, visible_centres
 from centres.enums import Role
 
 from .access import get_campaign, visible_campaigns
-from .enums import Audience
-from .exports import csv_lines, open_data_rows, response_rows, result_rows, xlsx_write
-from .forms import HONEYPOT_FIELD, AgentContactsForm, ResultsFilterForm, SurveyForm
+from .enums import Audience, ExportFormat, ExportKind
+from .exports import csv_lines, export_rows, xlsx_write
+from .forms import (
+    HONEYPOT_FIELD,
+    AgentContactsForm,
+    ResultsFilterForm,
+    SurveyForm,
+    questions_key,
+)
 from .models import AgentContact, Campaign
 from .queries import campaign_results
 from .ratelimit import failed_link_record, failed_links_exceeded
@@ -39,8 +52,10 @@ from .services import (
     agent_contacts_import,
     invitation_for_token,
     invitations_issue,
+    questionnaire_questions,
     response_submit,
 )
+from .services_exports import export_in_background, export_request
 from .tasks import dispatch_agent_invitations
 from .tokens import token_hash, token_is_well_formed
 
@@ -114,38 +129,82 @@ def answer(request, token: str):
         return _link_problem(request, error, language)
 
     campaign = invitation.campaign
-    questions = list(campaign.questionnaire.questions.all())
-    form = SurveyForm(
-        request.POST if request.method == "POST" else None,
-        questions=questions,
-        language=language,
-    )
-    thanks_url = reverse("surveys:thanks") + ("?lang=en" if language == "en" else "")
-    if request.method == "POST":
-        if form.is_valid():
-            if form.is_spam:
-                logger.info("survey_honeypot campaign=%s", campaign.slug)
-                return redirect(thanks_url)
-            try:
-                response_submit(token=token, answers=form.answers())
-            except InvitationError as error:
-                return _link_problem(request, error, language)
+    questions = questionnaire_questions(campaign.questionnaire)
+    if request.method != "POST":
+        return _blank_answer_page(
+            request, campaign=campaign, questions=questions, language=language
+        )
+    form = SurveyForm(request.POST, questions=questions, language=language)
+    if form.is_valid():
+        thanks_url = reverse("surveys:thanks") + ("?lang=en" if language == "en" else "")
+        if form.is_spam:
+            logger.info("survey_honeypot campaign=%s", campaign.slug)
             return redirect(thanks_url)
-    status = 400 if form.is_bound else 200
-    other = "fr" if language == "en" else "en"
+        try:
+            response_submit(token=token, answers=form.answers())
+        except InvitationError as error:
+            return _link_problem(request, error, language)
+        return redirect(thanks_url)
     return render(
         request,
         "surveys/answer.html",
-        {
-            "campaign": campaign,
-            "form": form,
-            "language": language,
-            "honeypot_field": HONEYPOT_FIELD,
-            "switch_language": other,
-            "switch_url": f"{request.path}?lang={other}",
-            "action_url": f"{request.path}?lang={language}",
-        },
-        status=status,
+        _answer_context(campaign=campaign, form=form, language=language, path=request.path),
+        status=400,
+    )
+
+
+def _answer_context(*, campaign, form, language: str, path: str) -> dict:
+    other = "fr" if language == "en" else "en"
+    return {
+        "campaign": campaign,
+        "form": form,
+        "language": language,
+        "honeypot_field": HONEYPOT_FIELD,
+        "switch_language": other,
+        "switch_url": f"{path}?lang={other}",
+        "action_url": f"{path}?lang={language}",
+    }
+
+
+# A blank survey page differs from one link of a campaign to the next only by the link, the
+# CSRF token and the CSP nonce. It is rendered once per process, campaign, wording and language
+# (for an anonymous visitor, without flash messages), then only those three slots are filled in.
+_BLANK_PAGES: dict[tuple, str] = {}
+_BLANK_PAGES_MAX = 256
+_SLOT_PATH = "slot-path-5c1e07"
+_SLOT_CSRF = "slot-csrf-5c1e07"
+_SLOT_NONCE = "slot-nonce-5c1e07"
+
+
+@receiver(setting_changed)
+def _blank_pages_forget(**kwargs) -> None:
+    """Tests change settings (brand, product name) that the cached pages show."""
+    _BLANK_PAGES.clear()
+
+
+def _blank_answer_page(request, *, campaign, questions, language: str) -> HttpResponse:
+    key = (
+        language,
+        campaign.pk,
+        campaign.name,
+        campaign.structure.name,
+        questions_key(questions),
+    )
+    page = _BLANK_PAGES.get(key)
+    if page is None:
+        nonce = str(request.csp_nonce)
+        form = SurveyForm(None, questions=questions, language=language)
+        context = _answer_context(campaign=campaign, form=form, language=language, path=_SLOT_PATH)
+        context.update(csrf_token=_SLOT_CSRF, messages=(), user=AnonymousUser())
+        page = render_to_string("surveys/answer.html", context, request=request)
+        page = page.replace(nonce, _SLOT_NONCE)
+        if len(_BLANK_PAGES) >= _BLANK_PAGES_MAX:
+            _BLANK_PAGES.clear()
+        _BLANK_PAGES[key] = page
+    return HttpResponse(
+        page.replace(_SLOT_PATH, escape(request.path))
+        .replace(_SLOT_CSRF, escape(get_token(request)))
+        .replace(_SLOT_NONCE, escape(str(request.csp_nonce)))
     )
 
 
@@ -201,9 +260,12 @@ EXPORT_FORMATS = {"csv", "xlsx"}
 
 
 @role_required(*ALL_STAFF_ROLES)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def export(request, slug: str, kind: str, fmt: str):
-    """Download a campaign's anonymous responses, results or open-data file (CSV or XLSX)."""
+    """Download a campaign's anonymous responses, results or open-data file (CSV or XLSX).
+
+    Small files stream in the request; a large one is prepared by a worker: GET explains it,
+    POST queues it and leads to its progress page."""
     campaign = get_campaign(request.user, slug)
     if kind not in EXPORT_KINDS or fmt not in EXPORT_FORMATS:
         raise Http404
@@ -211,14 +273,25 @@ def export(request, slug: str, kind: str, fmt: str):
         # Raw agent answers per centre would defeat the k-anonymity of agent results.
         raise PermissionDenied(_("Agent answers are only published as anonymous results."))
     centres = [c for c in visible_centres(request.user) if c.structure_id == campaign.structure_id]
-    start = campaign.opens_on
-    end = max(start, min(campaign.closes_on, timezone.localdate()))
-    if kind == "responses":
-        rows = response_rows(campaign=campaign, centres=centres)
-    elif kind == "results":
-        rows = result_rows(campaign=campaign, centres=centres, start=start, end=end)
-    else:
-        rows = open_data_rows(campaign=campaign, centres=centres, start=start, end=end)
+    if request.method == "POST":
+        job = export_request(
+            by=request.user, campaign=campaign, kind=kind, fmt=fmt, centres=centres
+        )
+        if job is None:  # small enough to stream after all
+            return redirect(request.path)
+        return redirect("surveys:export_job", pk=job.pk)
+    if export_in_background(campaign=campaign, kind=kind, fmt=fmt, centres=centres):
+        return render(
+            request,
+            "surveys/export_confirm.html",
+            {
+                "campaign": campaign,
+                "kind": ExportKind(kind),
+                "fmt": ExportFormat(fmt),
+                "retention_days": settings.EXPORT_RETENTION_DAYS,
+            },
+        )
+    rows = export_rows(campaign=campaign, kind=kind, centres=centres)
     filename = f"{campaign.slug}-{kind}.{fmt}"
     logger.info("survey_export campaign=%s kind=%s format=%s", campaign.slug, kind, fmt)
     if fmt == "csv":

@@ -28,6 +28,9 @@ def signed_out_only(status):
 MATRIX_ACTION_PK = 424242
 LILLE_READERS = ({"code": "lille"}, signed_in(200, no_role=403, other_referent=404))
 LILLE_REFERENT_ONLY = signed_in(403, referent=200, other_referent=404)
+# surveys: a pending and a published citizen review of Lille (fixture below).
+MATRIX_PENDING_REVIEW_PK = 424243
+MATRIX_PUBLISHED_REVIEW_PK = 424244
 
 # url name -> (kwargs, {role: status})
 MATRIX = {
@@ -66,6 +69,17 @@ MATRIX = {
     "labelling:certificate_detail": ({"pk": 1}, signed_in(404, no_role=403)),
     "labelling:certificate_download": ({"pk": 1}, signed_in(404, no_role=403)),
     "labelling:referential_list": ({}, signed_in(403, ditp_admin=200, decider=200)),
+    # labelling: findings follow-up, evidence download, referential versions (version 1, in
+    # force, exists: it comes with the migrations; putting it in force again is a 409).
+    "labelling:finding_list": ({"pk": 1}, signed_in(404, no_role=403)),
+    "labelling:finding_close": ({"pk": 1}, signed_in(403, auditor=404)),
+    "labelling:evidence_download": (
+        {"pk": 1},
+        signed_in(404, referent=403, other_referent=403, no_role=403),
+    ),
+    "labelling:referential_detail": ({"pk": 1}, signed_in(403, ditp_admin=200, decider=200)),
+    "labelling:referential_new_version": ({"pk": 1}, signed_in(403, ditp_admin=200)),
+    "labelling:referential_activate": ({"pk": 1}, signed_in(403, ditp_admin=409)),
     "labelling:verify": ({"token": "0" * 32}, everyone(404)),
     # centres: self-assessment and action plan (readers in scope; writes: Lille's referent only).
     "centres:self_assessment_list": LILLE_READERS,
@@ -83,6 +97,10 @@ MATRIX = {
         signed_in(403, referent=405, other_referent=405),  # POST only
     ),
     "centres_public:action_plan": ({"code": "lille"}, everyone(200)),
+    # public pages of the centres and open data (no sign-in; no campaign is published here)
+    "public_centre": ({"code": "lille"}, everyone(200)),
+    "surveys:open_data": ({}, everyone(200)),
+    "surveys:open_data_csv": ({"slug": "unknown"}, everyone(404)),
     "surveys:answer": ({"token": "unknown-token-0000000000"}, everyone(404)),
     "surveys:thanks": ({}, everyone(200)),
     "surveys:results": ({}, signed_in(200, no_role=403)),
@@ -91,6 +109,34 @@ MATRIX = {
         signed_in(404, no_role=403),
     ),
     "surveys:invitation_api": ({"slug": "unknown"}, everyone(405)),  # POST only
+    # surveys: exports prepared in the background (only the requester and the DITP see one).
+    "surveys:export_list": ({}, signed_in(200, no_role=403)),
+    "surveys:export_job": ({"pk": 1}, signed_in(404, no_role=403)),
+    "surveys:export_status": ({"pk": 1}, signed_in(404, no_role=403)),
+    "surveys:export_download": ({"pk": 1}, signed_in(404, no_role=403)),
+    "surveys:export_job_retry": ({"pk": 1}, signed_in(405, no_role=403)),  # POST only
+    # surveys: citizen reviews of Lille (public form and page; moderation by the DITP and the
+    # network's correspondent; replies by Lille's referent). Reviews created by the fixture.
+    "surveys:public_reviews": ({"code": "lille"}, everyone(200)),
+    "surveys:review_submit": ({"code": "lille"}, everyone(200)),
+    "surveys:review_thanks": ({"code": "lille"}, everyone(200)),
+    "surveys:review_list": (
+        {},
+        signed_in(403, ditp_admin=200, correspondent=200, referent=200, other_referent=200),
+    ),
+    "surveys:review_moderation": ({}, signed_in(403, ditp_admin=200, correspondent=200)),
+    "surveys:review_moderate": (
+        {"pk": MATRIX_PENDING_REVIEW_PK},
+        signed_in(403, ditp_admin=200, correspondent=200),
+    ),
+    "surveys:review_reject": (
+        {"pk": MATRIX_PENDING_REVIEW_PK},
+        signed_in(403, ditp_admin=200, correspondent=200),
+    ),
+    "surveys:review_reply": (
+        {"pk": MATRIX_PUBLISHED_REVIEW_PK},
+        signed_in(403, referent=200, other_referent=404),
+    ),
     "surveys:agent_contacts": (
         {"slug": "unknown"},
         signed_in(404, no_role=403, auditor=403, decider=403),
@@ -125,6 +171,10 @@ def _lille_action_for_the_matrix(request):
         from .improvement.factories import ActionFactory
 
         ActionFactory(pk=MATRIX_ACTION_PK, in_progress=True)
+        from .reviews.factories import ReviewFactory
+
+        ReviewFactory(pk=MATRIX_PENDING_REVIEW_PK)
+        ReviewFactory(pk=MATRIX_PUBLISHED_REVIEW_PK, published=True)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ cookies in production, the 429 of the sign-in lockout."""
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -44,6 +45,15 @@ def test_every_page_of_the_matrix_sends_the_security_headers(client_as, role):
         assert "unsafe-inline" not in policy and "unsafe-eval" not in policy, name
         assert response.headers.get("X-Content-Type-Options") == "nosniff", name
         assert response.headers.get("X-Frame-Options") == "DENY", name
+
+
+@pytest.mark.django_db
+def test_scripts_come_from_the_site_and_the_policy_has_no_placeholder_source(client):
+    response = client.get(reverse("home"))
+    policy = response.headers["Content-Security-Policy"]
+    assert "'nonce'" not in policy  # a placeholder browsers ignore: a real nonce or none
+    scripts = re.findall(r"<script[^>]*>", response.content.decode())
+    assert scripts and all(re.search(r'src="/static/', tag) for tag in scripts)
 
 
 @pytest.mark.django_db

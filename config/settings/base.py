@@ -5,6 +5,7 @@ local media, console e-mail."""
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str
@@ -96,6 +97,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "spplus",
+            # A cache that stops answering must not hang requests (rate limits fail open).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -182,7 +185,8 @@ OPERATOR_NAME = env_str(
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        # NONCE: django-csp puts this request's nonce in the header (the DSFR scripts carry it).
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
@@ -207,6 +211,17 @@ if CELERY_TASK_ALWAYS_EAGER:
     # in-memory transport rather than a default AMQP connection to localhost.
     CELERY_BROKER_WRITE_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
+# Tasks write their outcome in the database; only `worker_ping` keeps a result. A request that
+# dispatches a task then never waits on the result store, and with the broker down the publish
+# gives up within about two seconds (the caller leaves the work for the sweeper).
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 
 LOGGING = {
     "version": 1,
@@ -228,5 +243,12 @@ SURVEY_MIN_SAMPLE = env_int("SURVEY_MIN_SAMPLE", 30)  # below: « échantillon i
 SURVEY_K_ANONYMITY = env_int("SURVEY_K_ANONYMITY", 5)  # smallest agent group shown
 SURVEY_FAILED_LINK_LIMIT = env_int("SURVEY_FAILED_LINK_LIMIT", 20)  # per IP and window
 SURVEY_FAILED_LINK_WINDOW = env_int("SURVEY_FAILED_LINK_WINDOW", 600)  # seconds
+REVIEW_SUBMIT_LIMIT = env_int("REVIEW_SUBMIT_LIMIT", 5)  # citizen reviews per IP and window
+REVIEW_SUBMIT_WINDOW = env_int("REVIEW_SUBMIT_WINDOW", 3600)  # seconds
+# Exports: a CSV of responses above this many rows (and every XLSX of responses) is written by
+# a worker of the `exports` queue; files stay in a private folder for EXPORT_RETENTION_DAYS.
+EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 100_000)
+EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
+EXPORT_ROOT = Path(env_str("EXPORT_ROOT", str(MEDIA_ROOT / "private" / "exports")))
 # Audit evidence files.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)

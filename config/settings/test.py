@@ -8,6 +8,7 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "test-media"
+EXPORT_ROOT = Path(env_str("EXPORT_ROOT", str(MEDIA_ROOT / "private" / "exports")))
 # An undefined variable in a template is a bug: make it visible in tests.
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "!!MISSING:%s!!"
 # Tests dispatch tasks in-process unless they start a real worker (see tests/conftest.py).

@@ -25,6 +25,9 @@ from centres.enums import Role
 from ..factories import TEST_PASSWORD
 from ..improvement.factories import action_with_history, lille_with_actions, self_assessment_of
 from ..labelling import worlds as label
+from ..public import worlds as public
+from ..reviews import factories as reviews
+from ..surveys import export_worlds as exports
 from ..surveys.worlds import agent_campaign, citizen_results, survey_link
 from ..test_permissions import ANONYMOUS, MATRIX
 from .conftest import axe_check, browser_test, force_login
@@ -34,6 +37,9 @@ NOT_PAGES = {"healthz", "accounts:logout", "centres:action_publish"}
 NOT_PAGES |= {"surveys:export", "surveys:invitation_api"}  # file downloads, JSON API
 NOT_PAGES |= {"labelling:application_action", "labelling:audit_post"}  # POST only
 NOT_PAGES |= {"labelling:certificate_download", "labelling:audit_report"}  # PDF downloads
+NOT_PAGES |= {"labelling:evidence_download"}  # file download
+NOT_PAGES |= {"surveys:export_status", "surveys:export_download", "surveys:export_job_retry"}
+NOT_PAGES |= {"surveys:open_data_csv"}  # CSV download
 
 
 def _main_submit(page):
@@ -73,6 +79,18 @@ def _forged_request(page, world):
     page.wait_for_load_state()
 
 
+def _fill_and_submit(page, text: str):
+    """Put `text` in every text area of the main form, pick the first of each radio group."""
+    form = page.locator("main form[method=post]").first
+    for area in form.locator("textarea").all():
+        area.fill(text)
+    radios = form.locator("input[type=radio]")
+    for name in dict.fromkeys(radios.evaluate_all("inputs => inputs.map(i => i.name)")):
+        form.locator(f"input[type=radio][name='{name}']").first.check(force=True)
+    form.locator("button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
 STATES: dict[str, Callable] = {
     "shown": lambda page, world: None,
     "submitted empty": _submit_empty,
@@ -80,6 +98,9 @@ STATES: dict[str, Callable] = {
     "locked out": _locked_out,
     "passwords differ": _passwords_differ,
     "forged request": _forged_request,
+    "cleared and submitted": lambda page, world: _fill_and_submit(page, ""),
+    "filled and submitted": lambda page, world: _fill_and_submit(page, "Accueil très aimable."),
+    "bad filters": lambda page, world: page.goto(f"{page.url}?kind=unknown&audit=x"),
 }
 
 
@@ -162,6 +183,42 @@ SCREENS = [
     Screen("surveys:results", Role.REFERENT),  # no answer yet
     Screen("surveys:agent_contacts", Role.DITP_ADMIN, kwargs=agent_campaign),
     Screen("surveys:agent_contacts", Role.DITP_ADMIN, "submitted empty", agent_campaign),
+    # surveys: citizen reviews (public form and page, moderation, the referents' replies).
+    Screen("surveys:public_reviews", kwargs=LILLE),  # empty state
+    Screen("surveys:public_reviews", kwargs=reviews.lille_with_reviews),
+    Screen("surveys:review_submit", kwargs=LILLE),
+    Screen("surveys:review_submit", kwargs=LILLE, state="submitted empty"),
+    Screen("surveys:review_submit", kwargs=LILLE, state="filled and submitted"),  # thanks
+    Screen("surveys:review_thanks", kwargs=LILLE),
+    Screen("surveys:review_list", Role.REFERENT),  # empty state
+    Screen("surveys:review_list", Role.CORRESPONDENT, kwargs=reviews.reviews_in_scope),
+    Screen("surveys:review_moderation", Role.CORRESPONDENT),  # nothing to moderate
+    Screen("surveys:review_moderation", Role.DITP_ADMIN, kwargs=reviews.reviews_in_scope),
+    Screen("surveys:review_moderate", Role.CORRESPONDENT, kwargs=reviews.pending_review),
+    Screen(
+        "surveys:review_moderate",
+        Role.CORRESPONDENT,
+        "cleared and submitted",
+        reviews.pending_review,
+    ),
+    Screen(
+        "surveys:review_moderate",
+        Role.CORRESPONDENT,
+        "submitted empty",  # published as it is: the queue with its success message
+        reviews.pending_review,
+    ),
+    Screen("surveys:review_reject", Role.CORRESPONDENT, kwargs=reviews.pending_review),
+    Screen("surveys:review_reject", Role.CORRESPONDENT, "submitted empty", reviews.pending_review),
+    Screen("surveys:review_reply", Role.REFERENT, kwargs=reviews.published_review),
+    Screen("surveys:review_reply", Role.REFERENT, "submitted empty", reviews.published_review),
+    Screen("surveys:review_reply", Role.REFERENT, "filled and submitted", reviews.published_review),
+    # surveys: exports prepared in the background.
+    Screen("surveys:export", Role.CORRESPONDENT, kwargs=exports.large_export),  # « prepare »
+    Screen("surveys:export_list", Role.REFERENT),  # empty state
+    Screen("surveys:export_list", Role.CORRESPONDENT, kwargs=exports.some_exports),
+    Screen("surveys:export_job", Role.CORRESPONDENT, kwargs=exports.running_export),
+    Screen("surveys:export_job", Role.CORRESPONDENT, kwargs=exports.finished_export),
+    Screen("surveys:export_job", Role.CORRESPONDENT, kwargs=exports.failed_export),
     # labelling: applications, audits, scorecard, certificates, public verification.
     Screen("labelling:application_list", Role.CORRESPONDENT),  # empty state
     Screen("labelling:application_create", Role.CORRESPONDENT, state="submitted empty"),
@@ -174,7 +231,33 @@ SCREENS = [
     Screen("labelling:scorecard", Role.AUDITOR, kwargs=label.decided_application),
     Screen("labelling:certificate_detail", Role.DECIDER, kwargs=label.certificate),
     Screen("labelling:referential_list", Role.DITP_ADMIN),
+    # labelling: findings follow-up (empty, with data, bad filters; the close form) and
+    # referential versions (first version, a version with changes, a new version, in force).
+    Screen("labelling:finding_list", Role.DECIDER, kwargs=label.decided_application),  # empty
+    Screen("labelling:finding_list", Role.AUDITOR, kwargs=label.application_with_findings),
+    Screen("labelling:finding_list", Role.AUDITOR, "bad filters", label.application_with_findings),
+    Screen("labelling:finding_close", Role.AUDITOR, kwargs=label.open_finding),
+    Screen("labelling:finding_close", Role.AUDITOR, "submitted empty", label.open_finding),
+    Screen("labelling:referential_detail", Role.DECIDER, kwargs=label.default_referential),
+    Screen("labelling:referential_detail", Role.DITP_ADMIN, kwargs=label.derived_referential),
+    Screen("labelling:referential_new_version", Role.DITP_ADMIN, kwargs=label.default_referential),
+    Screen(
+        "labelling:referential_new_version",
+        Role.DITP_ADMIN,
+        "submitted empty",  # nothing changed: the form again with its error
+        label.default_referential,
+    ),
+    Screen("labelling:referential_activate", Role.DITP_ADMIN, kwargs=label.derived_referential),
     Screen("labelling:verify", kwargs=label.verification),
+    # public pages: a centre in each state, the home page with labels, open data.
+    Screen("public_centre", kwargs=public.vesoul_with_nothing_published),
+    Screen("public_centre", kwargs=public.lens_with_a_small_sample),
+    Screen("public_centre", kwargs=public.labelled_structure),  # label, no results
+    Screen("public_centre", kwargs=public.lille_in_full),  # results, label, plan, reviews
+    Screen("public_centre", Role.REFERENT, kwargs=public.lille_in_full),
+    Screen("home", kwargs=public.home_with_labels),
+    Screen("surveys:open_data"),  # no published campaign
+    Screen("surveys:open_data", kwargs=public.open_data_published),
 ]
 
 

@@ -3,10 +3,11 @@
 import io
 
 from django.core.management import call_command
+from django.urls import reverse
 
 from surveys.models import Response
 
-from ..surveys.worlds import agent_results, campaign_of
+from ..surveys.worlds import agent_results, campaign_of, survey_link
 from .conftest import axe_check, browser_test, force_login
 
 
@@ -45,6 +46,33 @@ def test_a_citizen_answers_from_a_printed_link_on_a_phone(
         assert "Vous avez déjà répondu" in page.content()
     finally:
         context.close()
+
+
+RADIO_FOCUS_IS_VISIBLE = """() => {
+    const input = document.activeElement;
+    const mark = getComputedStyle(input.labels[0], '::before');
+    return input.type === 'radio' && input.matches(':focus-visible')
+        && mark.outlineStyle !== 'none' && parseFloat(mark.outlineWidth) >= 1;
+}"""
+
+
+@browser_test
+def test_a_citizen_answers_with_the_keyboard_only(page, organisation, shot):
+    token = survey_link(organisation)["token"]
+    page.goto(reverse("surveys:answer", kwargs={"token": token}))
+    page.locator("#id_q_e1_0").focus()
+    for question in ["q_e1", "q_e2", "q_e3", "q_e5", "q_overall"]:
+        page.keyboard.press("ArrowDown")  # moves to, and checks, the second option
+        assert page.evaluate(RADIO_FOCUS_IS_VISIBLE), f"no visible focus in {question}"
+        assert page.locator(f"#id_{question}_1").is_checked()
+        page.keyboard.press("Tab")
+    shot(page, "answered with the keyboard")
+    page.keyboard.type("Merci")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: reverse("surveys:thanks") in url)
+    assert page.get_by_role("heading", name="Merci pour vos réponses").is_visible()
+    assert Response.objects.count() == 1
 
 
 @browser_test

@@ -1,8 +1,12 @@
 """Label objects for the accessibility screens (each function returns URL kwargs)."""
 
-from labelling.models import Application, Certificate
+from decimal import Decimal
 
-from .conftest import drive, ensure_default_referential, make_application
+from centres.enums import Role
+from labelling import services
+from labelling.models import Application, AuditCriterion, Certificate, Finding, Referential
+
+from .conftest import drive, ensure_default_referential, fill_grid, make_application
 
 
 def _application(world, until: str) -> Application:
@@ -38,3 +42,58 @@ def certificate(world) -> dict:
 def verification(world) -> dict:
     _application(world, "decided")
     return {"token": Certificate.objects.get().public_token}
+
+
+def application_with_findings(world) -> dict:
+    """An audited application with a major NC (open), a minor NC (closed) and a good practice."""
+    application = _application(world, "audit_planned")
+    audit = application.audits.get()
+    lead = world.users[Role.AUDITOR]
+    criterion = AuditCriterion.objects.get(
+        engagement__referential=application.referential, code="2.2"
+    )
+    site = audit.sites.first()
+    for kind, text in [
+        ("major_nc", "Numéro surtaxé affiché sur les courriers."),
+        ("minor_nc", "Horaires d'affluence non publiés."),
+        ("good_practice", "Rappel systématique sous 48 heures."),
+    ]:
+        finding = services.finding_add(
+            audit_id=audit.pk,
+            criterion_id=criterion.pk,
+            kind=kind,
+            description=text,
+            site_id=site.pk,
+            by=lead,
+        )
+        if kind == "minor_nc":
+            services.finding_close(finding_id=finding.pk, note="Horaires publiés.", by=lead)
+    fill_grid(audit, lead)
+    services.audit_close(audit_id=audit.pk, conclusion="Audit terminé.", by=lead)
+    return {"pk": application.pk}
+
+
+def open_finding(world) -> dict:
+    application_with_findings(world)
+    return {"pk": Finding.objects.filter(closed_at__isnull=True, kind="major_nc").get().pk}
+
+
+def default_referential(world) -> dict:
+    return {"pk": ensure_default_referential().pk}
+
+
+def derived_referential(world) -> dict:
+    """A draft version 2 copied from version 1, with a threshold, a weight and a wording edited."""
+    source = ensure_default_referential()
+    existing = Referential.objects.filter(based_on=source).first()
+    if existing:
+        return {"pk": existing.pk}
+    new = services.referential_version_derive(
+        source_id=source.pk,
+        by=world.users[Role.DITP_ADMIN],
+        name="Référentiel 2026 (projet)",
+        level_rules={"or": {"min_agent_involvement": Decimal("0.8")}},
+        criterion_weights={"4.1": 4},
+        engagement_titles={3: "Un accompagnement adapté à chaque situation"},
+    )
+    return {"pk": new.pk}

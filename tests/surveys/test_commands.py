@@ -3,12 +3,17 @@
 import csv
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 
-from surveys.models import DailyRollup, Invitation
+from surveys.models import DailyRollup, Invitation, MonthlyRollup
+from surveys.services_rollups import rollups_seal
+from surveys.tokens import token_hash, token_is_well_formed
 
 from .conftest import GOOD_ANSWERS
 
@@ -58,6 +63,17 @@ def test_a_printed_link_opens_the_survey(client, citizen_campaign):
     assert client.get("/" + path).status_code == 200
 
 
+def test_each_printed_link_is_stored_as_the_hash_of_its_token_for_its_centre(citizen_campaign):
+    out = run("issue_invitations", "--campaign", "usagers-test", "--count", "60", "--format", "csv")
+    printed = {
+        row["url"].rsplit("/", 1)[-1]: row["centre"] for row in csv.DictReader(io.StringIO(out))
+    }
+    stored = dict(Invitation.objects.values_list("token_hash", "centre__code"))
+    assert len(printed) == len(stored) == 60
+    assert all(len(token) == 22 and token_is_well_formed(token) for token in printed)
+    assert {token_hash(token): centre for token, centre in printed.items()} == stored
+
+
 def answer_some(client, campaign, issue, n=3):
     for token in issue(campaign, n=n):
         client.post(reverse("surveys:answer", kwargs={"token": token}), GOOD_ANSWERS)
@@ -76,6 +92,21 @@ def test_reconcile_rollups_detects_a_tampered_rollup(client, citizen_campaign, i
     with pytest.raises(CommandError, match="1 rollup cell"):
         call_command("reconcile_rollups", stdout=out)
     assert f"question={cell.question_id}" in out.getvalue()
+
+
+def test_reconcile_rollups_detects_a_tampered_monthly_rollup(client, citizen_campaign, issue):
+    answer_some(client, citizen_campaign, issue)
+    rollups_seal(today=timezone.localdate() + timedelta(days=70))
+    assert "rollups_ok" in run("reconcile_rollups")
+    cell = MonthlyRollup.objects.filter(question__code="e1", value="very").first()
+    MonthlyRollup.objects.filter(pk=cell.pk).update(count=F("count") + 1)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 monthly rollup cell"):
+        call_command("reconcile_rollups", stdout=out)
+    assert (
+        "rollup_month_difference" in out.getvalue()
+        and f"stored={cell.count + 1} expected={cell.count}" in out.getvalue()
+    )
 
 
 def test_reconcile_rollups_detects_a_missing_rollup(client, citizen_campaign, issue):

@@ -9,6 +9,7 @@ from surveys.anonymity import suppressed_cells
 from surveys.models import Question
 from surveys.results import agent_involvement_rate, engagement_rates
 from surveys.services import rollups_increment
+from surveys.services_rollups import rollups_seal
 
 from .conftest import a_day
 
@@ -142,3 +143,19 @@ def test_the_results_page_refuses_a_reversed_period(client, users, citizen_campa
     response = client.get(reverse("surveys:results"), {"start": "2025-06-01", "end": "2025-01-01"})
     assert response.status_code == 400
     assert "La fin de la période doit suivre son début." in response.content.decode()
+
+
+def test_the_results_page_reads_the_rollups_in_one_query_sealed_or_not(
+    client, users, citizen_campaign, django_assert_num_queries
+):
+    add_counts(citizen_campaign, "lille", "overall", SEED, day=a_day(-70))
+    add_counts(citizen_campaign, "lens", "e1", {"very": 3})
+    client.force_login(users[Role.DITP_ADMIN])
+    period = {"start": a_day(-80).isoformat(), "end": a_day().isoformat()}
+    # session, user, roles, campaigns, centres, questions, 2 on the rollups, session touch (3)
+    with django_assert_num_queries(11):
+        client.get(reverse("surveys:results"), period)
+    rollups_seal(today=a_day())
+    with django_assert_num_queries(11):
+        response = client.get(reverse("surveys:results"), period)
+    assert "98,0\u202f%" in response.content.decode()
