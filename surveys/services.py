@@ -1,13 +1,9 @@
 """Writes of the surveys app: questionnaires, campaigns, invitations, responses and rollups."""
 
-import base64
 import functools
-import hashlib
 import logging
 import random
-import secrets
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -27,7 +23,7 @@ from .models import (
     Questionnaire,
     Response,
 )
-from .tokens import TOKEN_BYTES, token_hash, token_new
+from .tokens import token_hash, token_new
 
 logger = logging.getLogger(__name__)
 
@@ -165,79 +161,46 @@ def invitations_issue(
     """Issue `count` single-use links, spread over the centres; yield (centre, token) pairs.
 
     Each batch is committed in its own transaction before its tokens are yielded, so a token
-    handed out always exists; tokens are never stored, only their hash. The next batch's
-    tokens and hashes are prepared in a helper thread (no database work) while the database
-    inserts and commits the current one."""
+    handed out always exists; tokens are never stored, only their hash."""
     centres = centres or list(campaign.centres.all()) or list(campaign.structure.centres.all())
     if not centres:
         raise ValueError("The campaign has no centre.")
     questionnaire_freeze(questionnaire=campaign.questionnaire)
     expires_at = invitation_expiry(campaign=campaign, now=timezone.now())
-    starts = range(0, count, batch_size)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="invitations") as helper:
-        pending = helper.submit(_invitations_prepare, centres, 0, min(batch_size, count))
-        try:
-            for start in starts:
-                batch = pending.result()
-                following = start + batch_size
-                if following < count:
-                    size = min(batch_size, count - following)
-                    pending = helper.submit(_invitations_prepare, centres, following, size)
-                with transaction.atomic():
-                    _invitations_insert(campaign_id=campaign.pk, expires_at=expires_at, batch=batch)
-                logger.info("invitations_issued campaign=%s count=%s", campaign.slug, len(batch))
-                yield from ((centre, token) for centre, token, _digest in batch)
-        finally:
-            pending.cancel()
-
-
-def _invitations_prepare(
-    centres: list[Centre], start: int, size: int
-) -> list[tuple[Centre, str, str]]:
-    """`size` fresh (centre, token, hash) triples, the centres taken in turn from `start`.
-
-    Tokens exactly as token_new() and token_hash() make them, in a tight loop: one call to the
-    system's random source for the batch, then per link 16 random bytes, URL-safe base64
-    without padding (22 characters) and its SHA-256 in hex."""
-    random_bytes = secrets.token_bytes(TOKEN_BYTES * size)
-    encode, sha256 = base64.urlsafe_b64encode, hashlib.sha256
-    length = len(encode(bytes(TOKEN_BYTES)).rstrip(b"="))
-    batch = []
-    for i in range(size):
-        token = encode(random_bytes[i * TOKEN_BYTES : (i + 1) * TOKEN_BYTES])[:length]
-        batch.append(
-            (centres[(start + i) % len(centres)], token.decode("ascii"), sha256(token).hexdigest())
-        )
-    return batch
+    issued = 0
+    while issued < count:
+        size = min(batch_size, count - issued)
+        pairs = [(centres[(issued + i) % len(centres)], token_new()) for i in range(size)]
+        with transaction.atomic():
+            _invitations_insert(campaign_id=campaign.pk, expires_at=expires_at, pairs=pairs)
+        issued += size
+        logger.info("invitations_issued campaign=%s count=%s", campaign.slug, size)
+        yield from pairs
 
 
 def _invitations_insert(
-    *, campaign_id: int, expires_at: datetime, batch: list[tuple[Centre, str, str]]
+    *, campaign_id: int, expires_at: datetime, pairs: list[tuple[Centre, str]]
 ) -> None:
-    """Insert one batch of invitations. On PostgreSQL, one COPY of text lines sorted by hash
-    (the indexes on the hash are then filled in key order, page after page); elsewhere
-    bulk_create."""
+    """Insert one batch of invitations: COPY on PostgreSQL (no ORM objects), else bulk_create."""
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(Invitation._meta.db_table)
         columns = "(campaign_id, centre_id, token_hash, expires_at)"
-        prefixes = {centre.pk: f"{campaign_id}\t{centre.pk}\t" for centre, _t, _h in batch}
-        suffix = f"\t{expires_at.isoformat()}\n"
-        rows = sorted((digest, centre.pk) for centre, _token, digest in batch)
         with connection.cursor() as cursor:
             with cursor.cursor.copy(f"COPY {table} {columns} FROM STDIN") as copy:
-                copy.write("".join(prefixes[pk] + digest + suffix for digest, pk in rows))
+                for centre, token in pairs:
+                    copy.write_row((campaign_id, centre.pk, token_hash(token), expires_at))
         return
     Invitation.objects.bulk_create(
         [
             Invitation(
                 campaign_id=campaign_id,
                 centre_id=centre.pk,
-                token_hash=digest,
+                token_hash=token_hash(token),
                 expires_at=expires_at,
             )
-            for centre, _token, digest in batch
+            for centre, token in pairs
         ],
-        batch_size=len(batch),
+        batch_size=len(pairs),
     )
 
 

@@ -145,7 +145,7 @@ def test_the_results_page_refuses_a_reversed_period(client, users, citizen_campa
     assert "La fin de la période doit suivre son début." in response.content.decode()
 
 
-def test_the_results_page_reads_the_rollups_in_one_query_sealed_or_not(
+def test_the_results_page_reads_the_rollups_in_two_queries_sealed_or_not(
     client, users, citizen_campaign, django_assert_num_queries
 ):
     add_counts(citizen_campaign, "lille", "overall", SEED, day=a_day(-70))
