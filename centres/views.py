@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,6 +37,7 @@ from .forms import (
     SelfAssessmentEntryForm,
 )
 from .models import User
+from .pagination import page_of
 from .queries import (
     action_history,
     action_plan,
@@ -282,9 +282,7 @@ def action_list(request, code: str):
             }
         else:
             status = 400
-    paginator = Paginator(action_plan(centre, **criteria), ACTIONS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    page.pages_list = list(paginator.get_elided_page_range(page.number))
+    page = page_of(request, action_plan(centre, **criteria), ACTIONS_PER_PAGE)
     return render(
         request,
         "centres/action_list.html",

@@ -3,7 +3,6 @@
 Thin views: access check (labelling.access) -> form -> service -> message -> redirect."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from centres.access import role_required
 from centres.enums import Role
+from centres.pagination import page_of
 
 from . import services
 from .access import STAFF_ROLES, get_application, get_evidence, get_finding, may_close_findings
@@ -47,9 +47,7 @@ def finding_list(request, pk: int):
             }
         else:
             status = 400
-    paginator = Paginator(application_findings(application, **criteria), FINDINGS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    page.pages_list = list(paginator.get_elided_page_range(page.number))
+    page = page_of(request, application_findings(application, **criteria), FINDINGS_PER_PAGE)
     closable_audits = set()
     if application.status in CLOSING_STATUSES:
         closable_audits = {a.pk for a in audits if may_close_findings(request.user, application, a)}

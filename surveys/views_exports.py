@@ -4,7 +4,6 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import number_format
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from centres.access import role_required
 from centres.enums import Role
+from centres.pagination import page_of
 
 from .access import get_export_job, my_export_jobs
 from .enums import ExportFormat, ExportStatus
@@ -51,9 +51,7 @@ def progress_text(job: ExportJob) -> str:
 @require_GET
 def export_list(request):
     """The exports I asked for, newest first."""
-    paginator = Paginator(my_export_jobs(request.user), EXPORTS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    page.pages_list = list(paginator.get_elided_page_range(page.number))
+    page = page_of(request, my_export_jobs(request.user), EXPORTS_PER_PAGE)
     return render(
         request,
         "surveys/export_list.html",

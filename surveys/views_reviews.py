@@ -5,7 +5,6 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.views.decorators.vary import vary_on_cookie
 
 from centres.access import can_manage, has_role, role_required, visible_centres
 from centres.enums import ActionStatus, Role
+from centres.pagination import page_of
 from centres.queries import action_plan, public_centres
 
 from .access import (
@@ -45,13 +45,6 @@ logger = logging.getLogger(__name__)
 
 PUBLIC_PER_PAGE = 10
 STAFF_PER_PAGE = 25
-
-
-def _page(request, queryset, per_page: int):
-    paginator = Paginator(queryset, per_page)
-    page = paginator.get_page(request.GET.get("page"))
-    page.pages_list = list(paginator.get_elided_page_range(page.number))
-    return page
 
 
 def _error_text(error: ValidationError) -> str:
@@ -92,7 +85,7 @@ def public_reviews(request, code: str):
         "surveys/reviews/public_list.html",
         {
             "centre": centre,
-            "page_obj": _page(request, published_reviews(centre=centre), PUBLIC_PER_PAGE),
+            "page_obj": page_of(request, published_reviews(centre=centre), PUBLIC_PER_PAGE),
             **_rate_context([centre.pk], timezone.now()),
         },
     )
@@ -148,7 +141,7 @@ def moderation(request):
         request,
         "surveys/reviews/moderation_queue.html",
         {
-            "page_obj": _page(request, moderation_queue(reviews), STAFF_PER_PAGE),
+            "page_obj": page_of(request, moderation_queue(reviews), STAFF_PER_PAGE),
             "pending_count": reviews.filter(state=ReviewState.PENDING).count(),
         },
     )
@@ -232,7 +225,7 @@ def review_list(request):
             status_code = 400
     now = timezone.now()
     reviews = followed_reviews(request.user).filter(centre__in=[c.pk for c in selected])
-    page = _page(request, reviews_to_follow(reviews, status=status, now=now), STAFF_PER_PAGE)
+    page = page_of(request, reviews_to_follow(reviews, status=status, now=now), STAFF_PER_PAGE)
     rows = [
         {
             "review": review,
