@@ -35,7 +35,13 @@ from centres.enums import Role
 
 from .access import get_campaign, visible_campaigns
 from .enums import Audience, ExportFormat, ExportKind
-from .exports import csv_lines, export_rows, xlsx_write
+from .exports import (
+    csv_lines,
+    export_rows,
+    response_csv_by_copy,
+    response_csv_stream,
+    xlsx_write,
+)
 from .forms import (
     HONEYPOT_FIELD,
     AgentContactsForm,
@@ -291,13 +297,17 @@ def export(request, slug: str, kind: str, fmt: str):
                 "retention_days": settings.EXPORT_RETENTION_DAYS,
             },
         )
-    rows = export_rows(campaign=campaign, kind=kind, centres=centres)
     filename = f"{campaign.slug}-{kind}.{fmt}"
     logger.info("survey_export campaign=%s kind=%s format=%s", campaign.slug, kind, fmt)
     if fmt == "csv":
-        response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+        if kind == "responses" and response_csv_by_copy():  # written by PostgreSQL itself
+            chunks = response_csv_stream(campaign=campaign, centres=centres)
+        else:
+            chunks = csv_lines(export_rows(campaign=campaign, kind=kind, centres=centres))
+        response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+    rows = export_rows(campaign=campaign, kind=kind, centres=centres)
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # FileResponse closes (and so deletes) it
     xlsx_write(rows, handle.name, title=kind)
     handle.seek(0)
