@@ -1,15 +1,35 @@
-"""Reads of the label: the referential in force, findings to follow, version changes."""
+"""Reads of the label: the referential in force, findings to follow, version changes, and the
+state of certificates as the public sees them."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models import Case, F, OuterRef, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext as _
 
 from centres.models import Action
 
-from .enums import LEVEL_ORDER, FindingKind, FindingStatus, ReferentialStatus
-from .models import Application, AuditCriterion, Engagement, Finding, LevelRule, Referential
+from .enums import (
+    LEVEL_ORDER,
+    ApplicationStatus,
+    FindingKind,
+    FindingStatus,
+    Outcome,
+    ReferentialStatus,
+    VerificationStatus,
+)
+from .models import (
+    Appeal,
+    Application,
+    AuditCriterion,
+    Certificate,
+    Decision,
+    Engagement,
+    Finding,
+    LevelRule,
+    Referential,
+)
 
 # The level rule fields shown and edited, in the order of the pages (fractions first).
 RULE_FRACTIONS = (
@@ -184,3 +204,100 @@ def _criteria(referential: Referential) -> dict:
 
 def _code_key(code: str) -> tuple:
     return tuple(int(p) if p.isdigit() else 0 for p in code.split("."))
+
+
+# Certificates as the public sees them ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LabelStatus:
+    """What the public sees of a structure's label: its latest certificate, in the state the
+    public verification page gives it."""
+
+    state: str  # a VerificationStatus value
+    level: str  # an Outcome value
+    valid_from: date | None
+    valid_until: date | None
+    token: str
+
+    @property
+    def level_label(self) -> str:
+        return str(Outcome(self.level).label)
+
+    @property
+    def is_valid(self) -> bool:
+        return self.state == VerificationStatus.VALID
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.state == VerificationStatus.SUSPENDED
+
+
+def certificates_checked() -> QuerySet[Certificate]:
+    """Certificates with, in the same query, what their public state depends on besides their
+    own rows: the latest decision of their application, and the status that an appeal still
+    open was filed against."""
+    application = OuterRef("decision__application_id")
+    latest_decision = (
+        Decision.objects.filter(application_id=application).order_by("-decided_at").values("pk")
+    )
+    open_appeal = (
+        Appeal.objects.filter(application_id=application, reviewed_at__isnull=True)
+        .order_by("-filed_at")
+        .values("previous_status")
+    )
+    return Certificate.objects.annotate(
+        latest_decision_id=Subquery(latest_decision[:1]),
+        appeal_previous_status=Subquery(open_appeal[:1]),
+    )
+
+
+def certificate_state(certificate: Certificate, today: date) -> str:
+    """valid / suspended / withdrawn / expired (a VerificationStatus value), from the
+    application's status, its decisions, an open appeal and the dates. `certificate` comes
+    from certificates_checked(), with its decision and application."""
+    decision = certificate.decision
+    status = decision.application.status
+    if status == ApplicationStatus.APPEALED and certificate.appeal_previous_status:
+        status = certificate.appeal_previous_status  # an appeal suspends nothing by itself
+    if certificate.latest_decision_id != certificate.decision_id:
+        return VerificationStatus.WITHDRAWN  # superseded by a later decision
+    if status == ApplicationStatus.WITHDRAWN:
+        return VerificationStatus.WITHDRAWN
+    if status == ApplicationStatus.EXPIRED or (decision.valid_until or today) < today:
+        return VerificationStatus.EXPIRED
+    if status == ApplicationStatus.SUSPENDED:
+        return VerificationStatus.SUSPENDED
+    return VerificationStatus.VALID
+
+
+def label_statuses(structure_ids, *, today: date) -> dict[int, LabelStatus]:
+    """The label of each structure that has a certificate (one query); absent means none."""
+    certificates = (
+        certificates_checked()
+        .filter(decision__application__structure_id__in=list(structure_ids))
+        .select_related("decision__application")
+        .only(
+            "public_token",
+            "decision__outcome",
+            "decision__valid_from",
+            "decision__valid_until",
+            "decision__application__status",
+            "decision__application__structure_id",
+        )
+        .order_by("-decision__decided_at", "-pk")
+    )
+    statuses: dict[int, LabelStatus] = {}
+    for certificate in certificates:
+        decision = certificate.decision
+        statuses.setdefault(
+            decision.application.structure_id,
+            LabelStatus(
+                state=certificate_state(certificate, today),
+                level=decision.outcome,
+                valid_from=decision.valid_from,
+                valid_until=decision.valid_until,
+                token=certificate.public_token,
+            ),
+        )
+    return statuses

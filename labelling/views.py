@@ -6,11 +6,9 @@ change rarely: they are kept in the cache for PUBLIC_MAX_AGE seconds; its action
 reviews are read on each request (two short indexed queries) so a reply shows at once."""
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,99 +29,13 @@ from surveys.results import (
     review_answer_rate,
 )
 
-from .enums import ApplicationStatus, EngagementGroup, Outcome, VerificationStatus
-from .models import Appeal, Certificate, Decision
-from .queries import engagements_in_force
+from .enums import EngagementGroup
+from .queries import engagements_in_force, label_statuses
 
 # How long (seconds) browsers, proxies and the server cache may keep a public page's figures.
 PUBLIC_MAX_AGE = 300
 LATEST_REVIEWS = 5
 OVERALL = "overall"
-
-
-@dataclass(frozen=True)
-class LabelStatus:
-    """What the public sees of a structure's label: its latest certificate, checked as the
-    public verification page checks it."""
-
-    state: str  # a VerificationStatus value
-    level: str  # an Outcome value
-    valid_from: date | None
-    valid_until: date | None
-    token: str
-
-    @property
-    def level_label(self) -> str:
-        return str(Outcome(self.level).label)
-
-    @property
-    def is_valid(self) -> bool:
-        return self.state == VerificationStatus.VALID
-
-    @property
-    def is_suspended(self) -> bool:
-        return self.state == VerificationStatus.SUSPENDED
-
-
-def _public_state(certificate: Certificate, today: date) -> str:
-    """Same rules as views_label.verification_status, on values read in one query."""
-    decision = certificate.decision
-    status = decision.application.status
-    if status == ApplicationStatus.APPEALED and certificate.appeal_previous_status:
-        status = certificate.appeal_previous_status
-    if certificate.latest_decision_id != certificate.decision_id:
-        return VerificationStatus.WITHDRAWN  # superseded by a later decision
-    if status == ApplicationStatus.WITHDRAWN:
-        return VerificationStatus.WITHDRAWN
-    if status == ApplicationStatus.EXPIRED or (decision.valid_until or today) < today:
-        return VerificationStatus.EXPIRED
-    if status == ApplicationStatus.SUSPENDED:
-        return VerificationStatus.SUSPENDED
-    return VerificationStatus.VALID
-
-
-def label_statuses(structure_ids, *, today: date) -> dict[int, LabelStatus]:
-    """The label of each structure that has a certificate (one query); absent means none."""
-    application = OuterRef("decision__application_id")
-    latest_decision = (
-        Decision.objects.filter(application_id=application).order_by("-decided_at").values("pk")
-    )
-    open_appeal = (
-        Appeal.objects.filter(application_id=application, reviewed_at__isnull=True)
-        .order_by("-filed_at")
-        .values("previous_status")
-    )
-    certificates = (
-        Certificate.objects.filter(decision__application__structure_id__in=list(structure_ids))
-        .annotate(
-            latest_decision_id=Subquery(latest_decision[:1]),
-            appeal_previous_status=Subquery(open_appeal[:1]),
-        )
-        .select_related("decision__application")
-        .only(
-            "public_token",
-            "decision__outcome",
-            "decision__valid_from",
-            "decision__valid_until",
-            "decision__application__status",
-            "decision__application__structure_id",
-        )
-        .order_by("-decision__decided_at", "-pk")
-    )
-    statuses: dict[int, LabelStatus] = {}
-    for certificate in certificates:
-        decision = certificate.decision
-        statuses.setdefault(
-            decision.application.structure_id,
-            LabelStatus(
-                state=_public_state(certificate, today),
-                level=decision.outcome,
-                valid_from=decision.valid_from,
-                valid_until=decision.valid_until,
-                token=certificate.public_token,
-            ),
-        )
-    return statuses
 
 
 def _public(request, response):

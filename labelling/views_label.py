@@ -43,6 +43,7 @@ from .forms import (
     SitesOverrideForm,
 )
 from .models import AuditCriterion, AuditSite, Certificate, GridEntry
+from .queries import certificate_state, certificates_checked
 from .scorecard import initial_audit, referentials_for_what_if, scorecard_build
 
 
@@ -458,35 +459,16 @@ def certificate_download(request, pk: int):
     )
 
 
-def verification_status(certificate: Certificate, today) -> str:
-    """valid / suspended / withdrawn / expired, from the application and the dates."""
-    application = certificate.decision.application
-    status = application.status
-    if status == S.APPEALED:
-        appeal = application.appeals.filter(reviewed_at__isnull=True).order_by("-filed_at").first()
-        status = appeal.previous_status if appeal else status
-    latest = application.decisions.order_by("-decided_at").values_list("pk", flat=True).first()
-    if latest != certificate.decision_id:
-        return VerificationStatus.WITHDRAWN  # superseded by a later decision
-    if status == S.WITHDRAWN:
-        return VerificationStatus.WITHDRAWN
-    if status == S.EXPIRED or (certificate.decision.valid_until or today) < today:
-        return VerificationStatus.EXPIRED
-    if status == S.SUSPENDED:
-        return VerificationStatus.SUSPENDED
-    return VerificationStatus.VALID
-
-
 @login_not_required
 @require_GET
 def verify(request, token: str):
     certificate = get_object_or_404(
-        Certificate.objects.select_related(
+        certificates_checked().select_related(
             "decision__application__structure", "decision__application__certification_body"
         ),
         public_token=token,
     )
-    status = verification_status(certificate, timezone.localdate())
+    status = certificate_state(certificate, timezone.localdate())
     return render(
         request,
         "labelling/verify.html",

@@ -1,6 +1,7 @@
 """The home page lists the centres with their label; the label read in one query agrees
 with the public verification page in every state."""
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -10,9 +11,9 @@ from django.utils import timezone
 from centres.enums import Role
 from centres.models import Centre
 from labelling import services
+from labelling.enums import VerificationStatus
 from labelling.models import Application, Certificate
-from labelling.views import label_statuses
-from labelling.views_label import verification_status
+from labelling.queries import label_statuses
 
 from .worlds import labelled_structure
 
@@ -51,39 +52,43 @@ def test_home_links_to_the_open_data(client, organisation):
     assert f'href="{reverse("surveys:open_data")}"' in html
 
 
-def assert_same_status_as_the_verification_page(application):
+def assert_same_status_as_the_verification_page(client, application):
     certificate = Certificate.objects.get(decision__application=application)
     today = timezone.localdate()
     status = label_statuses([application.structure_id], today=today)[application.structure_id]
-    assert status.state == verification_status(certificate, today)
+    page = client.get(reverse("labelling:verify", kwargs={"token": certificate.public_token}))
+    badge = re.search(r'class="fr-badge[^"]*">([^<]*)</p>', page.content.decode()).group(1)
+    assert [state for state in VerificationStatus if badge.endswith(str(state.label))] == [
+        status.state
+    ]
     return status.state
 
 
-def test_a_decided_label_is_valid(application):
-    assert assert_same_status_as_the_verification_page(application) == "valid"
+def test_a_decided_label_is_valid(client, application):
+    assert assert_same_status_as_the_verification_page(client, application) == "valid"
 
 
-def test_a_suspended_label_is_suspended(application, users):
+def test_a_suspended_label_is_suspended(client, application, users):
     services.label_suspend(application_id=application.pk, reason="Suivi.", by=users[Role.DECIDER])
-    assert assert_same_status_as_the_verification_page(application) == "suspended"
+    assert assert_same_status_as_the_verification_page(client, application) == "suspended"
 
 
-def test_a_withdrawn_label_is_withdrawn(application, users):
+def test_a_withdrawn_label_is_withdrawn(client, application, users):
     services.label_withdraw(application_id=application.pk, reason="Motif.", by=users[Role.DECIDER])
-    assert assert_same_status_as_the_verification_page(application) == "withdrawn"
+    assert assert_same_status_as_the_verification_page(client, application) == "withdrawn"
 
 
-def test_a_label_past_its_validity_is_expired(application):
+def test_a_label_past_its_validity_is_expired(client, application):
     application.decisions.update(valid_until="2025-12-31")
-    assert assert_same_status_as_the_verification_page(application) == "expired"
+    assert assert_same_status_as_the_verification_page(client, application) == "expired"
 
 
-def test_a_suspended_label_under_appeal_stays_suspended(application, users):
+def test_a_suspended_label_under_appeal_stays_suspended(client, application, users):
     services.label_suspend(application_id=application.pk, reason="Suivi.", by=users[Role.DECIDER])
     services.appeal_file(
         application_id=application.pk, reason="Contestation.", by=users[Role.CORRESPONDENT]
     )
-    assert assert_same_status_as_the_verification_page(application) == "suspended"
+    assert assert_same_status_as_the_verification_page(client, application) == "suspended"
 
 
 def test_a_structure_without_certificate_has_no_label(organisation):
