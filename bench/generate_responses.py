@@ -2,8 +2,8 @@
 
 Everything runs inside PostgreSQL (generate_series), then the daily rollups are rebuilt from the
 raw rows exactly as reconcile_rollups recomputes them, each response's answers in one of the
-8 shards (a hash of its id) as a submission picks one at random, and the days and months of
-2025 are sealed (what the nightly task does). Usage (PostgreSQL only):
+8 shards (a hash of its id) as a submission picks one at random, and the days of 2025 are
+sealed: shards merged, running totals written (what the nightly task does). Usage (PostgreSQL only):
 
     DATABASE_URL=postgres://... python bench/generate_responses.py --responses 10000000
 
@@ -122,7 +122,7 @@ def main() -> None:
             rollups_seal(today=timezone.localdate(), campaign_ids=[campaign.pk])
             print(f"sealed seconds={time.monotonic() - started:.0f}", flush=True)
         cursor.execute("VACUUM ANALYZE surveys_dailyrollup")  # one by one: no transaction
-        cursor.execute("VACUUM ANALYZE surveys_monthlyrollup")
+        cursor.execute("VACUUM ANALYZE surveys_cumulativerollup")
     print(f"done responses={done} seconds={time.monotonic() - started:.0f}")
 
 

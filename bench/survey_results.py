@@ -4,13 +4,13 @@
     DATABASE_URL=postgres://... python bench/survey_results.py --url http://127.0.0.1:8000
 
 Prints p50 / p95 in milliseconds over N runs of:
-  baseline   the aggregation the page ran before monthly rollups, as bare SQL on the daily
+  baseline   the aggregation the page ran before sealed rollups, as bare SQL on the daily
              rollups (by question x centre, and by month for the overall question);
   admin      the results page of the campaign, signed in as the demo DITP administrator
              (every centre, the whole campaign);
   referent   the same page signed in as the demo referent of Lille (one centre);
   cut-months the administrator's page for a period from the 15th of the third month to the
-             15th of the tenth: its two cut months are read from the daily rollups;
+             15th of the tenth (months cut at both ends);
   engagement_rates()  surveys.results.engagement_rates() for the structure, whole campaign.
 Pages run in-process through Django's test client (application and database, no server), or
 over HTTP against a running server with --url (a session is opened here, in the same

@@ -100,7 +100,7 @@ def _centre_figures(centre) -> dict:
     """A centre's latest published citizen results and its structure's label (cacheable)."""
     campaign = (
         published_citizen_campaigns(structure_id=centre.structure_id, centre_id=centre.pk)
-        .only("slug", "name", "opens_on", "closes_on")
+        .only("slug", "name", "opens_on", "closes_on", "rollups_sealed_through")
         .first()
     )
     rows = []
@@ -110,7 +110,7 @@ def _centre_figures(centre) -> dict:
             start=campaign.opens_on,
             end=campaign.closes_on,
             centre_ids=[centre.pk],
-            campaign_id=campaign.pk,
+            campaign=campaign,
         )
         titles = {e.number: e.title for e in engagements_in_force()}
         numbers = sorted(k for k in rates if k != OVERALL)

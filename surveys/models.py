@@ -124,13 +124,10 @@ class Campaign(models.Model):
     closes_on = models.DateField(_("closes on"))
     link_validity_days = models.PositiveSmallIntegerField(_("link validity (days)"), default=14)
     api_key_hash = models.CharField(_("API key (hash)"), max_length=64, blank=True, editable=False)
-    # Last day of the last month summed into MonthlyRollup rows (None: no month yet), and last
-    # day whose daily rollups were merged into one shard (services_rollups).
+    # Last sealed day: the daily rollups through it are merged into one shard and have their
+    # running totals in CumulativeRollup (services_rollups); None: nothing sealed yet.
     rollups_sealed_through = models.DateField(
         _("rollups sealed through"), null=True, blank=True, editable=False
-    )
-    rollups_compacted_through = models.DateField(
-        _("rollups compacted through"), null=True, blank=True, editable=False
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -214,12 +211,16 @@ class DailyRollup(models.Model):
     Results read only these rows; they are incremented in the transaction of each response."""
 
     # No index of its own: the unique index, (campaign, day, ...) first, serves it and every
-    # read, which bounds days per campaign (a campaign-only index would tempt the planner).
+    # read, which bounds days per campaign (an index on the campaign, the question or the
+    # centre alone would tempt the planner into reading every day of a campaign; questions and
+    # centres with answers are not deleted, so their foreign keys need no index of their own).
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="rollups", db_index=False
     )
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="rollups")
-    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+")
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="rollups", db_index=False
+    )
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+", db_index=False)
     day = models.DateField(_("day"))
     value = models.CharField(_("value"), max_length=20)
     # Concurrent answers increment one of a few rows picked at random, not a single hot row
@@ -241,34 +242,37 @@ class DailyRollup(models.Model):
         return f"{self.day} {self.value}: {self.count}"
 
 
-class MonthlyRollup(models.Model):
-    """The daily rollups of one sealed month, summed over its days and shards.
+class CumulativeRollup(models.Model):
+    """Running totals: the answers a cell received from the campaign's first answer through
+    `day`, for each sealed day (services_rollups.rollups_seal).
 
-    A month is sealed (services_rollups.rollups_seal) once no answer can be dated in it
-    any more, up to Campaign.rollups_sealed_through; results read these rows for the whole
-    sealed months of a period and the daily rows for its other days."""
+    Any sealed range of days is then the difference of two days' rows, whatever its length:
+    results read two days of these rows and the daily rows of the days not sealed yet
+    (surveys.results.period_counts). A cell appears from its first answer on, every day."""
 
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="monthly_rollups", db_index=False
+        Campaign, on_delete=models.CASCADE, related_name="cumulative_rollups", db_index=False
     )
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
-    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+")
-    month = models.DateField(_("month"))  # its first day
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+", db_index=False)
+    day = models.DateField(_("day"))
     value = models.CharField(_("value"), max_length=20)
     count = models.PositiveIntegerField(_("count"))
 
     class Meta:
-        verbose_name = _("monthly rollup")
-        verbose_name_plural = _("monthly rollups")
+        verbose_name = _("cumulative rollup")
+        verbose_name_plural = _("cumulative rollups")
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "month", "question", "centre", "value"],
-                name="unique_monthly_rollup_cell",
+                fields=["campaign", "day", "question", "centre", "value"],
+                name="unique_cumulative_rollup_cell",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.value}: {self.count}"
+        return f"{self.day} {self.value}: {self.count}"
 
 
 class AgentContact(models.Model):

@@ -97,7 +97,7 @@ def campaign_results(
             start=start,
             end=end,
             keys=("centre_id",),
-            campaign=campaign,
+            campaigns=[campaign],
             centre_id__in=centre_ids,
             **AGENT_HEADLINE,
         )
@@ -120,7 +120,7 @@ def campaign_results(
     # month for the overall question; the rest is summed here.
     questions = list(Question.objects.filter(questionnaire_id=campaign.questionnaire_id))
     scale = {q.pk: q for q in questions if q.kind == QuestionKind.SATISFACTION_4}
-    period = {"start": start, "end": end, "campaign": campaign, "centre_id__in": centre_ids}
+    period = {"start": start, "end": end, "campaigns": [campaign], "centre_id__in": centre_ids}
     cells = period_rates(keys=("question_id", "centre_id"), question_id__in=list(scale), **period)
     by_number: dict = {}
     by_centre: dict = {}

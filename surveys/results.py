@@ -1,10 +1,10 @@
 """Public read functions of the surveys app (labelling calls these, never the models).
 
 Everything here reads the rollups, never the raw responses, so it stays fast at any volume:
-the monthly rollups for the whole sealed months of a period, the daily rollups for its other
-days (see period_counts and services_rollups). Citizen figures come from 4-point satisfaction
-questions, grouped by the engagement number they are tagged with ("overall" for the untagged
-overall question).
+the running totals of two sealed days for the sealed part of a period, the daily rollups for
+its other days (see period_counts and services_rollups). Citizen figures come from 4-point
+satisfaction questions, grouped by the engagement number they are tagged with ("overall" for
+the untagged overall question).
 
 The agent figure is the share of agents who answer "strongly agree" or "rather agree" to the
 headline question "I feel part of the continuous-improvement approach" (a 4-point agreement
@@ -18,18 +18,21 @@ aggregate query on the published reviews themselves (a few per centre and week, 
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from functools import reduce
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, DateField, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Greatest, Least, TruncMonth
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
 from .anonymity import DEFAULT_K
 from .enums import NOT_AT_ALL, VERY, Audience, QuestionKind, ReviewState
-from .models import REVIEW_ANSWER_DAYS, Campaign, DailyRollup, MonthlyRollup, Review
+from .models import REVIEW_ANSWER_DAYS, Campaign, CumulativeRollup, DailyRollup, Review
 from .stats import DEFAULT_MIN_SAMPLE, Rate
 
 OVERALL = "overall"
@@ -48,102 +51,122 @@ def k_anonymity() -> int:
     return getattr(settings, "SURVEY_K_ANONYMITY", DEFAULT_K)
 
 
-# What citizen figures count: 4-point satisfaction questions of citizen campaigns.
-CITIZEN_SCALE = {
-    "campaign__questionnaire__audience": Audience.CITIZEN,
-    "question__kind": QuestionKind.SATISFACTION_4,
-}
-# What the agent figure counts: the headline question of agent campaigns.
+# What citizen figures count: 4-point satisfaction questions (of citizen campaigns).
+CITIZEN_SCALE = {"question__kind": QuestionKind.SATISFACTION_4}
+# What the agent figure counts: the headline question (of agent campaigns).
 AGENT_HEADLINE = {
-    "campaign__questionnaire__audience": Audience.AGENT,
     "question__is_headline": True,
     "question__kind__in": [*SCALE_KINDS, QuestionKind.YES_NO],
 }
 MONTH = "month"
 ONE_DAY = timedelta(days=1)
-
-
-def whole_months(start: date, end: date) -> tuple[date, date]:
-    """First and last day of the span of whole calendar months inside [start, end] (the first
-    after the last when there is none)."""
-    first = start if start.day == 1 else (start.replace(day=28) + 4 * ONE_DAY).replace(day=1)
-    last = (end + ONE_DAY).replace(day=1) - ONE_DAY
-    return first, last
+DAILY, TOTALS = 0, 1  # the two parts of period_counts' query
+Points = dict[date, list[tuple[int, date | None]]]  # day -> (sign, month) of its totals
 
 
 def period_counts(
     *,
     start: date,
     end: date,
+    campaigns: Iterable[Campaign],
     keys: tuple[str, ...] = (),
-    campaign: Campaign | None = None,
     **filters,
 ) -> dict[Any, dict[str, int]]:
-    """Answer counts per key and answer value over a period (both days included), in one query.
+    """Answer counts of the campaigns per key and answer value over a period (both days
+    included), in one query.
 
     `keys` are rollup fields or lookups ("centre_id", "question__engagement_number") or
     "month" (the first day of each month); `filters` are lookups valid on both rollup models.
-    The whole sealed months of the period are read from the monthly rollups and every other
-    day from the daily rollups, so a new answer counts at once. The seal of each campaign is
-    read in the same statement, or taken from `campaign` (already loaded) when given."""
-    first, last = whole_months(start, end)
-    if campaign is not None:
-        filters["campaign_id"] = campaign.pk
-        sealed = campaign.rollups_sealed_through or first - ONE_DAY
-        covered = max(first - ONE_DAY, min(last, sealed))  # sealed days read monthly
-        through: Any = Value(covered, output_field=DateField())
-    else:
-        sealed = Coalesce(F("campaign__rollups_sealed_through"), Value(first - ONE_DAY))
-        covered = Greatest(Value(first - ONE_DAY), Least(Value(last), sealed))
-        through = covered
+    The days a campaign has sealed are read from its running totals: those of the period's
+    last sealed day minus those of the day before it starts (for each month's part of the
+    period, by month); its other days from the daily rollups, so a new answer counts at once.
+    Each campaign's seal is known here, so every part of the query is one index range."""
+    by_month = MONTH in keys
     names = [key for key in keys if key != MONTH]
-
-    def grouped(rollups: QuerySet, month) -> QuerySet:
-        if MONTH in keys:
-            rollups = rollups.annotate(period_month=month)
-        columns = [*names, *(["period_month"] if MONTH in keys else [])]
-        return rollups.values(*columns, "value").annotate(total=Sum("count")).order_by()
-
-    parts = []
-    if first <= last and not (campaign is not None and covered < first):
-        monthly = MonthlyRollup.objects.filter(month__gte=first, month__lte=through, **filters)
-        parts.append(grouped(monthly, F("month")))
-    # Each range of days its own part: one index range scan each, (campaign, day) first.
-    days = []
-    if start < first:
-        days.append(Q(day__gte=start, day__lte=min(end, first - ONE_DAY)))
-    if campaign is None or covered < end:
-        days.append(Q(day__gt=through, day__lte=end))
-    for span in days:
-        daily = DailyRollup.objects.filter(span, **filters)
-        parts.append(grouped(daily, Cast(TruncMonth("day"), DateField())))
+    before = start - ONE_DAY
+    daily, totals, points = [], [], {}
+    for campaign in campaigns:
+        sealed = campaign.rollups_sealed_through or before
+        last = max(before, min(end, sealed))  # the last day read from the running totals
+        daily.append(Q(campaign_id=campaign.pk, day__gt=last, day__lte=end))
+        if last > before:
+            days = _month_points(start, last) if by_month else {last: [(1, None)]}
+            if not by_month:
+                days[before] = [(-1, None)]
+            points.update({(campaign.pk, day): signs for day, signs in days.items()})
+            totals.append(Q(campaign_id=campaign.pk, day__in=list(days)))
     counts: dict = defaultdict(lambda: defaultdict(int))
-    if not parts:
+    if not daily:
         return counts
-    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    columns = [*names, *(["period_month"] if MONTH in keys else [])]
+
+    def grouped(rollups: QuerySet, where: list[Q], part: int, at) -> QuerySet:
+        rollups = rollups.filter(reduce(operator.or_, where), **filters)
+        columns = [*names, "campaign_id", "part", "at", "value"]
+        rollups = rollups.annotate(part=Value(part), at=at).values(*columns)
+        return rollups.annotate(total=Sum("count")).order_by()
+
+    month = Cast(TruncMonth("day"), DateField()) if by_month else Value(None, DateField())
+    rows = grouped(DailyRollup.objects, daily, DAILY, month)
+    if totals:
+        rows = rows.union(grouped(CumulativeRollup.objects, totals, TOTALS, F("day")), all=True)
     for row in rows:
-        key_values = [row[column] for column in columns]
-        if MONTH in keys:  # in the order asked
-            month = key_values.pop()
-            key_values.insert(keys.index(MONTH), month)
-        key = tuple(key_values) if len(keys) > 1 else key_values[0] if keys else None
-        counts[key][YES_NO_AS_SCALE.get(row["value"], row["value"])] += row["total"]
-    return counts
+        if row["part"] == DAILY:  # counted once, in their month
+            spread = [(1, row["at"])]
+        else:
+            spread = points[(row["campaign_id"], row["at"])]
+        values = [row[name] for name in names]
+        for sign, month_of in spread:
+            key_values = [*values]
+            if by_month:  # in the order asked
+                key_values.insert(keys.index(MONTH), month_of)
+            key = tuple(key_values) if len(keys) > 1 else key_values[0] if keys else None
+            counts[key][YES_NO_AS_SCALE.get(row["value"], row["value"])] += sign * row["total"]
+    return _without_zeros(counts)
+
+
+def _month_points(start: date, last: date) -> Points:
+    """The days whose running totals make each month's part of [start, last]: + its last
+    day, - the day before its first."""
+    points: Points = defaultdict(list)
+    first = start
+    while first <= last:
+        month = first.replace(day=1)
+        month_end = (month + timedelta(days=31)).replace(day=1) - ONE_DAY
+        points[min(month_end, last)].append((1, month))
+        points[first - ONE_DAY].append((-1, month))
+        first = month_end + ONE_DAY
+    return points
+
+
+def _without_zeros(counts: dict) -> dict:
+    """Drop the values, then the keys, that the differences of totals brought to 0."""
+    cleaned: dict = defaultdict(lambda: defaultdict(int))
+    for key, values in counts.items():
+        kept = {value: count for value, count in values.items() if count}
+        if kept:
+            cleaned[key].update(kept)
+    return cleaned
 
 
 def period_rates(
     *,
     start: date,
     end: date,
+    campaigns: Iterable[Campaign],
     keys: tuple[str, ...] = (),
-    campaign: Campaign | None = None,
     **filters,
 ) -> dict[Any, Rate]:
     """period_counts() turned into Rates (with the configured minimum sample)."""
-    counts = period_counts(start=start, end=end, keys=keys, campaign=campaign, **filters)
+    counts = period_counts(start=start, end=end, campaigns=campaigns, keys=keys, **filters)
     n = min_sample()
     return {key: Rate.from_values(values, min_n=n) for key, values in counts.items()}
+
+
+def structure_campaigns(*, structure_id: int, audience: str) -> QuerySet[Campaign]:
+    """A structure's campaigns of one audience, with their seals (for period_counts)."""
+    return Campaign.objects.filter(
+        structure_id=structure_id, questionnaire__audience=audience
+    ).only("pk", "rollups_sealed_through")
 
 
 def engagement_rates(
@@ -152,15 +175,24 @@ def engagement_rates(
     start: date,
     end: date,
     centre_ids: list[int] | None = None,
-    campaign_id: int | None = None,
+    campaign: Campaign | None = None,
 ) -> dict[int | str, Rate]:
-    """Citizen satisfaction per engagement number (1..8) and "overall" for a structure."""
-    filters: dict[str, Any] = {"campaign__structure_id": structure_id, **CITIZEN_SCALE}
-    if campaign_id is not None:
-        filters["campaign_id"] = campaign_id
+    """Citizen satisfaction per engagement number (1..8) and "overall" for a structure: over
+    all its citizen campaigns, or over `campaign` (one of them, already loaded) alone."""
+    if campaign is not None:
+        campaigns: Iterable[Campaign] = [campaign]
+    else:
+        campaigns = structure_campaigns(structure_id=structure_id, audience=Audience.CITIZEN)
+    filters: dict[str, Any] = dict(CITIZEN_SCALE)
     if centre_ids is not None:
         filters["centre_id__in"] = list(centre_ids)
-    by_number = period_rates(start=start, end=end, keys=("question__engagement_number",), **filters)
+    by_number = period_rates(
+        start=start,
+        end=end,
+        campaigns=campaigns,
+        keys=("question__engagement_number",),
+        **filters,
+    )
     return {OVERALL if number is None else number: rate for number, rate in by_number.items()}
 
 
@@ -182,9 +214,8 @@ def published_citizen_campaigns(
 
 def agent_involvement_rate(*, structure_id: int, start: date, end: date) -> Rate:
     """Share of agents who feel part of the continuous-improvement approach (k-anonymous)."""
-    rates = period_rates(
-        start=start, end=end, campaign__structure_id=structure_id, **AGENT_HEADLINE
-    )
+    campaigns = structure_campaigns(structure_id=structure_id, audience=Audience.AGENT)
+    rates = period_rates(start=start, end=end, campaigns=campaigns, **AGENT_HEADLINE)
     rate = rates.get(None, Rate(min_n=min_sample()))
     if rate.answers < k_anonymity():
         return Rate(min_n=rate.min_n)

@@ -55,7 +55,7 @@ def dispatch_agent_invitations(self, campaign_id: int, reminder: bool) -> int:
 
 @shared_task(bind=True, max_retries=0, time_limit=900, soft_time_limit=840)
 def seal_rollups(self) -> int:
-    """Celery beat, daily: seal the rollups of days and months that can no longer change."""
+    """Celery beat, daily: seal the rollups of the days that can no longer change."""
     return rollups_seal(today=timezone.localdate())
 
 

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys.models import DailyRollup, Invitation, MonthlyRollup
+from surveys.models import CumulativeRollup, DailyRollup, Invitation
 from surveys.services_rollups import rollups_seal
 from surveys.tokens import token_hash, token_is_well_formed
 
@@ -94,17 +94,17 @@ def test_reconcile_rollups_detects_a_tampered_rollup(client, citizen_campaign, i
     assert f"question={cell.question_id}" in out.getvalue()
 
 
-def test_reconcile_rollups_detects_a_tampered_monthly_rollup(client, citizen_campaign, issue):
+def test_reconcile_rollups_detects_a_tampered_running_total(client, citizen_campaign, issue):
     answer_some(client, citizen_campaign, issue)
     rollups_seal(today=timezone.localdate() + timedelta(days=70))
     assert "rollups_ok" in run("reconcile_rollups")
-    cell = MonthlyRollup.objects.filter(question__code="e1", value="very").first()
-    MonthlyRollup.objects.filter(pk=cell.pk).update(count=F("count") + 1)
+    cell = CumulativeRollup.objects.filter(question__code="e1", value="very").last()
+    CumulativeRollup.objects.filter(pk=cell.pk).update(count=F("count") + 1)
     out = io.StringIO()
-    with pytest.raises(CommandError, match="1 monthly rollup cell"):
+    with pytest.raises(CommandError, match="1 running-total cell"):
         call_command("reconcile_rollups", stdout=out)
     assert (
-        "rollup_month_difference" in out.getvalue()
+        "rollup_total_difference" in out.getvalue()
         and f"stored={cell.count + 1} expected={cell.count}" in out.getvalue()
     )
 

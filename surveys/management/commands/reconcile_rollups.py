@@ -2,13 +2,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from surveys.models import Campaign
 from surveys.services import rollups_differences
-from surveys.services_rollups import rollup_months_differences
+from surveys.services_rollups import rollup_totals_differences
 
 
 class Command(BaseCommand):
     help = (
-        "Recompute the daily rollups from the raw responses, and the monthly rollups of sealed "
-        "months from the daily ones, and compare. Exits non-zero on any difference."
+        "Recompute the daily rollups from the raw responses, and the running totals of sealed "
+        "days from the daily ones, and compare. Exits non-zero on any difference."
     )
 
     def add_arguments(self, parser):
@@ -28,17 +28,17 @@ class Command(BaseCommand):
                 f"rollup_difference campaign={campaign_id} question={question_id} "
                 f"centre={centre_id} day={day} value={value} stored={stored} expected={expected}"
             )
-        months = rollup_months_differences(campaign_ids=campaign_ids)
-        for (campaign_id, question_id, centre_id, month, value), stored, expected in months:
+        totals = rollup_totals_differences(campaign_ids=campaign_ids)
+        for (campaign_id, question_id, centre_id, day, value), stored, expected in totals:
             self.stdout.write(
-                f"rollup_month_difference campaign={campaign_id} question={question_id} "
-                f"centre={centre_id} month={month:%Y-%m} value={value} stored={stored} "
+                f"rollup_total_difference campaign={campaign_id} question={question_id} "
+                f"centre={centre_id} day={day} value={value} stored={stored} "
                 f"expected={expected}"
             )
         if differences:
             raise CommandError(f"{len(differences)} rollup cell(s) differ from the responses.")
-        if months:
+        if totals:
             raise CommandError(
-                f"{len(months)} monthly rollup cell(s) differ from the daily rollups."
+                f"{len(totals)} running-total cell(s) differ from the daily rollups."
             )
         self.stdout.write("rollups_ok")
