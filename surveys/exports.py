@@ -24,7 +24,7 @@ from centres.models import Centre
 from .enums import Audience, ExportKind, QuestionKind
 from .models import Answer, Campaign, Question, Response
 from .queries import campaign_results
-from .results import OVERALL, min_sample
+from .results import CITIZEN_SCALE, min_sample, period_rates
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 OPEN_DATA_HEADER = [
@@ -289,20 +289,29 @@ def open_data_rows(*, campaign: Campaign, centres: list[Centre], start: date, en
     """The Services Publics+ open-data schema: one row per centre and indicator.
 
     Indicators (percentages, one decimal): satisfaction_globale, taux_net_satisfaction and
-    satisfaction_engagement_<n>. Rates below the minimum sample are not published."""
+    satisfaction_engagement_<n>. Rates below the minimum sample are not published. Every
+    centre's figures come from one query on the rollups."""
     yield OPEN_DATA_HEADER
-    structure = campaign.structure
-    updated = timezone.localdate().isoformat()
     if campaign.questionnaire.audience != Audience.CITIZEN:
         return
+    structure = campaign.structure
+    updated = timezone.localdate().isoformat()
+    rates = period_rates(
+        start=start,
+        end=end,
+        campaigns=[campaign],
+        keys=("centre_id", "question__engagement_number"),
+        centre_id__in=[centre.pk for centre in centres],
+        **CITIZEN_SCALE,
+    )
     for centre in centres:
-        figures = campaign_results(campaign=campaign, centres=[centre], start=start, end=end)
-        for row in figures.by_engagement:
-            rate = row.rate
-            if rate.n < min_sample():
+        base = [centre.code, structure.typology, centre.name, centre.postal_code, centre.city]
+        numbers = sorted(n for (pk, n) in rates if pk == centre.pk and n is not None)
+        for number in numbers + [None]:
+            rate = rates.get((centre.pk, number))
+            if rate is None or rate.n < min_sample():
                 continue
-            base = [centre.code, structure.typology, centre.name, centre.postal_code, centre.city]
-            if row.key == OVERALL:
+            if number is None:
                 yield [
                     *base,
                     "satisfaction_globale",
@@ -312,13 +321,8 @@ def open_data_rows(*, campaign: Campaign, centres: list[Centre], start: date, en
                 ]
                 yield [*base, "taux_net_satisfaction", _pct(rate.net_rate), "annuelle", updated]
             else:
-                yield [
-                    *base,
-                    f"satisfaction_engagement_{row.key}",
-                    _pct(rate.satisfaction_rate),
-                    "annuelle",
-                    updated,
-                ]
+                indicator = f"satisfaction_engagement_{number}"
+                yield [*base, indicator, _pct(rate.satisfaction_rate), "annuelle", updated]
 
 
 def _pct(value: float | None) -> Decimal | str:

@@ -1,11 +1,15 @@
 """The open-data download: published campaigns only, hand-computed figures, no formula."""
 
+from datetime import timedelta
+
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from centres.models import Centre
 from surveys.models import Campaign
+from surveys.services_rollups import rollups_seal
 
 from ..factories import CentreFactory
 from .worlds import answers_add, lens_with_a_small_sample, lille_with_results, published_campaign
@@ -93,3 +97,17 @@ def test_page_and_file_can_be_cached_by_anyone(client, organisation):
     page = client.get(reverse("surveys:open_data"))
     file = client.get(reverse("surveys:open_data_csv", kwargs={"slug": "usagers-publie"}))
     assert page["Cache-Control"] == file["Cache-Control"] == "public, max-age=300"
+
+
+def test_the_file_reads_every_centre_in_one_query_sealed_or_not(
+    client, organisation, django_assert_max_num_queries
+):
+    lille_with_results()
+    lens_with_a_small_sample()
+    with django_assert_max_num_queries(6):  # campaign, its centres, structure, the figures...
+        before = csv_of(client)
+    assert len(before) == 5  # the header and Lille's four published figures
+    cache.clear()
+    rollups_seal(today=published_campaign().closes_on + timedelta(days=10))
+    assert published_campaign().rollups_sealed_through is not None
+    assert csv_of(client) == before
