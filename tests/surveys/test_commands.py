@@ -11,7 +11,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys.models import CumulativeRollup, DailyRollup, Invitation
+from surveys.models import CumulativeRollup, DailyRollup, Invitation, Response
 from surveys.services_rollups import rollups_seal
 from surveys.tokens import token_hash, token_is_well_formed
 
@@ -124,3 +124,17 @@ def test_survey_results_prints_the_figures_as_json(client, citizen_campaign, iss
     assert by_key["overall"]["n"] == 4 and by_key["overall"]["satisfaction_rate"] == 1.0
     assert by_key["5"]["n"] == 0 and by_key["5"]["dont_know"] == 4
     assert by_key["overall"]["insufficient_sample"] is True
+
+
+def test_seal_rollups_seals_what_can_no_longer_change_once(client, citizen_campaign, issue):
+    answer_some(client, citizen_campaign, issue)
+    five_days_ago = timezone.localdate() - timedelta(days=5)
+    Response.objects.update(day=five_days_ago)  # answered then, as their rollups say
+    DailyRollup.objects.update(day=five_days_ago)
+    through = timezone.localdate() - timedelta(days=2)
+    assert run("seal_rollups") == f"rollups_sealed campaigns=1 through={through}\n"
+    citizen_campaign.refresh_from_db()
+    assert citizen_campaign.rollups_sealed_through == through
+    assert CumulativeRollup.objects.filter(day=through).exists()
+    assert run("seal_rollups") == f"rollups_sealed campaigns=0 through={through}\n"
+    assert "rollups_ok" in run("reconcile_rollups")

@@ -2,10 +2,12 @@ import logging
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from centres.demo import demo_users_seed, improvement_seed, organisation_seed
 from labelling.demo import label_demo_seed
 from surveys.demo import surveys_demo_seed
+from surveys.services_rollups import rollups_seal
 
 DEMO_PASSWORD = "demo-services-publics-plus"
 
@@ -30,6 +32,7 @@ class Command(BaseCommand):
         users = demo_users_seed(password=password)
         improvement_seed()
         surveys_demo_seed(structure=structure)
+        rollups_seal(today=timezone.localdate())  # what the nightly task would have done
         label_demo_seed()
         self.stdout.write(
             f"Demo organisation ready: {structure.name}, {structure.centres.count()} centres."
