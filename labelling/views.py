@@ -260,7 +260,22 @@ def _dashboard_actions(scope) -> list[dict]:
                 "url": reverse("labelling:referential_list"),
             }
         )
+    if scope.has(Role.DITP_ADMIN, Role.CORRESPONDENT):
+        actions.append(
+            {
+                "title": _("Survey campaigns"),
+                "description": _("Campaigns, their links, figures and phone-platform key."),
+                "url": reverse("surveys:campaign_list"),
+            }
+        )
     if scope.has(Role.DITP_ADMIN):
+        actions.append(
+            {
+                "title": _("Questionnaires"),
+                "description": _("Survey questions by version; a new version for new campaigns."),
+                "url": reverse("surveys:questionnaire_list"),
+            }
+        )
         actions.append(
             {
                 "title": _("Administration"),

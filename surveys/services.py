@@ -1,14 +1,15 @@
 """Writes of the surveys app: questionnaires, campaigns, invitations, responses and rollups."""
 
+import dataclasses
 import functools
 import logging
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from centres.models import Centre, Structure
@@ -71,31 +72,98 @@ def questionnaire_freeze(*, questionnaire: Questionnaire) -> None:
         questionnaire.frozen_at = now
 
 
+@dataclass(frozen=True)
+class QuestionData:
+    """One question of a version to create, as the form or a copy gives it (no position)."""
+
+    code: str
+    kind: str
+    engagement_number: int | None
+    required: bool
+    text_fr: str
+    text_en: str
+    is_headline: bool = False
+
+    @classmethod
+    def of(cls, question: Question) -> "QuestionData":
+        return cls(**{f.name: getattr(question, f.name) for f in dataclasses.fields(cls)})
+
+
+@dataclass(frozen=True)
+class QuestionnaireChanges:
+    """What a version changes in another one, question by question (matched by code)."""
+
+    added: list[str]
+    removed: list[str]
+    changed: list[str]
+    reordered: bool
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed or self.reordered)
+
+
+def questionnaire_changes(
+    before: Sequence[QuestionData], after: Sequence[QuestionData]
+) -> QuestionnaireChanges:
+    """The questions added, removed and changed (wording, kind, engagement...) by `after`."""
+    old = {q.code: q for q in before}
+    new = {q.code: q for q in after}
+    common_old = [code for code in old if code in new]
+    common_new = [code for code in new if code in old]
+    return QuestionnaireChanges(
+        added=[code for code in new if code not in old],
+        removed=[code for code in old if code not in new],
+        changed=[code for code in common_new if old[code] != new[code]],
+        reordered=common_old != common_new,
+    )
+
+
 @transaction.atomic
-def questionnaire_new_version(*, questionnaire: Questionnaire) -> Questionnaire:
-    """Copy a questionnaire and its questions into the next, editable version."""
-    latest = Questionnaire.objects.filter(code=questionnaire.code).order_by("-version").first()
-    copy = Questionnaire.objects.create(
-        code=questionnaire.code,
-        version=latest.version + 1,
-        audience=questionnaire.audience,
-        name=questionnaire.name,
+def questionnaire_version_create(
+    *, source: Questionnaire, questions: Sequence[QuestionData]
+) -> Questionnaire:
+    """Create the next version of the source's questionnaire with these questions, in order.
+
+    The source and the campaigns that use it do not change; the new version is not frozen."""
+    if not questions:
+        raise ValueError("A questionnaire version needs at least one question.")
+    # Lock every version of the code (not only the source: two versions may be derived from two
+    # different sources at once), then read the highest number in a NEW statement, which sees
+    # what a transaction we waited for committed. The unique (code, version) constraint stays
+    # the last guard.
+    list(
+        Questionnaire.objects.select_for_update()
+        .filter(code=source.code)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    latest = Questionnaire.objects.filter(code=source.code).aggregate(Max("version"))
+    created = Questionnaire.objects.create(
+        code=source.code,
+        version=(latest["version__max"] or 0) + 1,
+        audience=source.audience,
+        name=source.name,
     )
     Question.objects.bulk_create(
-        Question(
-            questionnaire=copy,
-            position=q.position,
-            code=q.code,
-            kind=q.kind,
-            engagement_number=q.engagement_number,
-            is_headline=q.is_headline,
-            required=q.required,
-            text_fr=q.text_fr,
-            text_en=q.text_en,
-        )
-        for q in questionnaire.questions.all()
+        Question(questionnaire=created, position=position, **dataclasses.asdict(data))
+        for position, data in enumerate(questions, start=1)
     )
-    return copy
+    logger.info(
+        "questionnaire_version_created code=%s version=%s source=%s questions=%s",
+        created.code,
+        created.version,
+        source.pk,
+        len(questions),
+    )
+    return created
+
+
+def questionnaire_new_version(*, questionnaire: Questionnaire) -> Questionnaire:
+    """Copy a questionnaire and its questions into the next, editable version."""
+    return questionnaire_version_create(
+        source=questionnaire,
+        questions=[QuestionData.of(q) for q in questionnaire.questions.all()],
+    )
 
 
 # Campaigns ------------------------------------------------------------------------------------
@@ -138,6 +206,24 @@ def campaign_api_key_rotate(*, campaign: Campaign) -> str:
     campaign.api_key_hash = token_hash(key)
     campaign.save(update_fields=["api_key_hash"])
     return key
+
+
+def campaign_close_early(*, campaign: Campaign, today: date) -> int:
+    """End a running campaign today; its unused links then expire with it (count returned).
+
+    A link's expiry is fixed when it is issued (invitation_expiry): moving the closing day
+    alone would leave the links issued earlier valid past it."""
+    if not campaign.opens_on <= today < campaign.closes_on:
+        raise ValueError("Only a running campaign that closes after today can be closed early.")
+    with transaction.atomic():
+        campaign.closes_on = today
+        campaign.save(update_fields=["closes_on"])
+        end = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+        shortened = Invitation.objects.filter(
+            campaign=campaign, used_on__isnull=True, expires_at__gt=end
+        ).update(expires_at=end)
+    logger.info("campaign_closed_early campaign=%s links=%s", campaign.slug, shortened)
+    return shortened
 
 
 # Invitations ----------------------------------------------------------------------------------

@@ -31,6 +31,11 @@ LILLE_REFERENT_ONLY = signed_in(403, referent=200, other_referent=404)
 # surveys: a pending and a published citizen review of Lille (fixture below).
 MATRIX_PENDING_REVIEW_PK = 424243
 MATRIX_PUBLISHED_REVIEW_PK = 424244
+# surveys: a questionnaire version with this id exists during the matrix test (fixture below).
+MATRIX_QUESTIONNAIRE_PK = 424260
+# surveys: a running campaign of the DGFiP platform (fixture below).
+MATRIX_CAMPAIGN = {"slug": "matrice-campagne"}
+CAMPAIGN_READERS = signed_in(403, ditp_admin=200, correspondent=200)
 
 # url name -> (kwargs, {role: status})
 MATRIX = {
@@ -141,6 +146,23 @@ MATRIX = {
         {"slug": "unknown"},
         signed_in(404, no_role=403, auditor=403, decider=403),
     ),
+    # surveys: questionnaire versions (the DITP administrator only).
+    "surveys:questionnaire_list": ({}, signed_in(403, ditp_admin=200)),
+    "surveys:questionnaire_detail": (
+        {"pk": MATRIX_QUESTIONNAIRE_PK},
+        signed_in(403, ditp_admin=200),
+    ),
+    "surveys:questionnaire_new_version": (
+        {"pk": MATRIX_QUESTIONNAIRE_PK},
+        signed_in(403, ditp_admin=200),
+    ),
+    # surveys: campaign pages (the DITP manages; the network's correspondent reads).
+    "surveys:campaign_list": ({}, CAMPAIGN_READERS),
+    "surveys:campaign_create": ({}, signed_in(403, ditp_admin=200)),
+    "surveys:campaign_detail": (MATRIX_CAMPAIGN, CAMPAIGN_READERS),
+    "surveys:campaign_links": (MATRIX_CAMPAIGN, signed_in(403, ditp_admin=405)),  # POST only
+    "surveys:campaign_api_key": (MATRIX_CAMPAIGN, signed_in(403, ditp_admin=200)),
+    "surveys:campaign_close": (MATRIX_CAMPAIGN, signed_in(403, ditp_admin=200)),
 }
 
 
@@ -175,6 +197,14 @@ def _lille_action_for_the_matrix(request):
 
         ReviewFactory(pk=MATRIX_PENDING_REVIEW_PK)
         ReviewFactory(pk=MATRIX_PUBLISHED_REVIEW_PK, published=True)
+        from .surveys.questionnaire_worlds import questionnaire_with_questions
+
+        questionnaire_with_questions(pk=MATRIX_QUESTIONNAIRE_PK)
+        from surveys.defaults import CITIZEN_CODE
+
+        from .surveys.worlds import campaign_of
+
+        campaign_of(CITIZEN_CODE, MATRIX_CAMPAIGN["slug"])
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from centres.enums import Role
+from surveys.defaults import AGENT_CODE, CITIZEN_CODE
 
 from ..factories import TEST_PASSWORD
 from ..improvement.factories import action_with_history, lille_with_actions, self_assessment_of
@@ -28,7 +29,8 @@ from ..labelling import worlds as label
 from ..public import worlds as public
 from ..reviews import factories as reviews
 from ..surveys import export_worlds as exports
-from ..surveys.worlds import agent_campaign, citizen_results, survey_link
+from ..surveys import questionnaire_worlds as questionnaires
+from ..surveys.worlds import agent_campaign, campaign_of, citizen_results, survey_link
 from ..test_permissions import ANONYMOUS, MATRIX
 from .conftest import axe_check, browser_test, force_login
 
@@ -40,6 +42,7 @@ NOT_PAGES |= {"labelling:certificate_download", "labelling:audit_report"}  # PDF
 NOT_PAGES |= {"labelling:evidence_download"}  # file download
 NOT_PAGES |= {"surveys:export_status", "surveys:export_download", "surveys:export_job_retry"}
 NOT_PAGES |= {"surveys:open_data_csv"}  # CSV download
+NOT_PAGES |= {"surveys:campaign_links"}  # POST only, CSV download
 
 
 def _main_submit(page):
@@ -110,6 +113,26 @@ def valid_reset_link(world) -> dict:
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
     }
+
+
+def campaign_with_links(world) -> dict:
+    """A running citizen campaign with a few links issued, one of them answered."""
+    from surveys.models import Invitation
+    from surveys.services import invitations_issue
+
+    campaign = campaign_of(CITIZEN_CODE, "usagers-test")
+    if not Invitation.objects.filter(campaign=campaign).exists():
+        list(invitations_issue(campaign=campaign, count=12))
+        Invitation.objects.filter(
+            pk=Invitation.objects.filter(campaign=campaign).first().pk
+        ).update(used_on=campaign.opens_on)
+    return {"slug": campaign.slug}
+
+
+def campaigns_listed(world) -> dict:
+    campaign_with_links(world)
+    campaign_of(AGENT_CODE, "agents-test")
+    return {}
 
 
 INVALID_RESET_LINK = {"uidb64": "MQ", "token": "invalid-link"}
@@ -183,6 +206,17 @@ SCREENS = [
     Screen("surveys:results", Role.REFERENT),  # no answer yet
     Screen("surveys:agent_contacts", Role.DITP_ADMIN, kwargs=agent_campaign),
     Screen("surveys:agent_contacts", Role.DITP_ADMIN, "submitted empty", agent_campaign),
+    # surveys: campaign pages (list, creation, figures and links, API key, early closing).
+    Screen("surveys:campaign_list", Role.DITP_ADMIN),  # empty state
+    Screen("surveys:campaign_list", Role.CORRESPONDENT, kwargs=campaigns_listed),
+    Screen("surveys:campaign_create", Role.DITP_ADMIN),
+    Screen("surveys:campaign_create", Role.DITP_ADMIN, state="submitted empty"),
+    Screen("surveys:campaign_detail", Role.DITP_ADMIN, kwargs=campaign_with_links),
+    Screen("surveys:campaign_detail", Role.DITP_ADMIN, "submitted empty", campaign_with_links),
+    Screen("surveys:campaign_api_key", Role.DITP_ADMIN, kwargs=campaign_with_links),
+    Screen("surveys:campaign_api_key", Role.DITP_ADMIN, "submitted empty", campaign_with_links),
+    Screen("surveys:campaign_close", Role.DITP_ADMIN, kwargs=campaign_with_links),
+    Screen("surveys:campaign_close", Role.DITP_ADMIN, "submitted empty", campaign_with_links),
     # surveys: citizen reviews (public form and page, moderation, the referents' replies).
     Screen("surveys:public_reviews", kwargs=LILLE),  # empty state
     Screen("surveys:public_reviews", kwargs=reviews.lille_with_reviews),
@@ -219,6 +253,22 @@ SCREENS = [
     Screen("surveys:export_job", Role.CORRESPONDENT, kwargs=exports.running_export),
     Screen("surveys:export_job", Role.CORRESPONDENT, kwargs=exports.finished_export),
     Screen("surveys:export_job", Role.CORRESPONDENT, kwargs=exports.failed_export),
+    # surveys: questionnaire versions (list, a version with changes, the new-version form).
+    Screen("surveys:questionnaire_list", Role.DITP_ADMIN),
+    Screen(
+        "surveys:questionnaire_detail", Role.DITP_ADMIN, kwargs=questionnaires.derived_questionnaire
+    ),
+    Screen(
+        "surveys:questionnaire_new_version",
+        Role.DITP_ADMIN,
+        kwargs=questionnaires.agent_questionnaire,
+    ),
+    Screen(
+        "surveys:questionnaire_new_version",
+        Role.DITP_ADMIN,
+        "submitted empty",  # nothing changed: the form again with its error
+        questionnaires.default_citizen_questionnaire,
+    ),
     # labelling: applications, audits, scorecard, certificates, public verification.
     Screen("labelling:application_list", Role.CORRESPONDENT),  # empty state
     Screen("labelling:application_create", Role.CORRESPONDENT, state="submitted empty"),
