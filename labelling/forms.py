@@ -1,4 +1,3 @@
-import re
 from decimal import Decimal
 
 from django import forms
@@ -6,6 +5,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from centres.enums import Role
+from centres.forms import SingleValuesMixin
 from centres.models import CertificationBody, Structure, User
 
 from .enums import LEVEL_ORDER, AppealOutcome, Conformity, FindingKind, FindingStatus, Outcome
@@ -194,12 +194,6 @@ class AppealReviewForm(forms.Form):
 
 # ---------------------------------------------------------------- findings follow-up
 
-# Control characters (tab and line breaks excepted), bidirectional overrides, which can disguise
-# a text, and U+FFFD, what is left of bytes that were not UTF-8.
-FORBIDDEN_CHARACTERS = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffd]"
-)
-
 
 def body_is_utf8(request) -> bool:
     """False for a form body that is not UTF-8 (Django would read it as Latin-1 and accept it)."""
@@ -212,25 +206,20 @@ def body_is_utf8(request) -> bool:
     return True
 
 
-class StrictForm(forms.Form):
+class StrictForm(SingleValuesMixin, forms.Form):
     """Refuses a body that is not UTF-8, a field sent twice (keeping the last value would hide a
     tampered form) and, in text fields, characters that can disguise what is stored."""
+
+    refuse_disguising_characters = True
 
     def __init__(self, *args, utf8: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.utf8 = utf8
 
     def clean(self):
-        cleaned = super().clean()
         if not self.utf8:
             raise forms.ValidationError(_("The form was not sent as UTF-8 text: send it again."))
-        for name, field in self.fields.items():
-            if hasattr(self.data, "getlist") and len(self.data.getlist(name)) > 1:
-                self.add_error(name, _("Give a single value to this field."))
-            elif isinstance(field, forms.CharField) and isinstance(cleaned.get(name), str):
-                if FORBIDDEN_CHARACTERS.search(cleaned[name]):
-                    self.add_error(name, _("This text contains characters that are not allowed."))
-        return cleaned
+        return super().clean()
 
 
 class FindingFilterForm(forms.Form):

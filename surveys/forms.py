@@ -5,6 +5,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from centres.forms import SingleValuesMixin
+
 from .enums import QuestionKind, choices_for
 from .models import COMMENT_MAX_LENGTH, Question
 from .services import AnswerInput
@@ -30,8 +32,10 @@ def questions_key(questions: list[Question]) -> tuple:
     return tuple((q.pk, q.code, q.kind, q.required, q.text_fr, q.text_en) for q in questions)
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(SingleValuesMixin, forms.Form):
     """The answer sheet of a questionnaire version: one field per question, plus a honeypot."""
+
+    single_value_message = _("Give a single answer to this question.")
 
     def __init__(self, *args, questions: list[Question], language: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,13 +60,6 @@ class SurveyForm(forms.Form):
                     error_messages=CHOICE_ERRORS,
                 )
             self.fields[question.field_name] = field
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in self.fields:
-            if len(self.data.getlist(name)) > 1:
-                self.add_error(name, _("Give a single answer to this question."))
-        return cleaned
 
     @property
     def is_spam(self) -> bool:

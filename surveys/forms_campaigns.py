@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from centres.forms import SingleValuesMixin
 from centres.models import Centre, Structure
 
 from .enums import Audience, Channel
@@ -15,18 +16,6 @@ LINKS_PER_REQUEST_MAX = 10_000
 RESERVED_SLUGS = {"nouvelle"}
 ALL_CENTRES = "*"
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class SingleValuesMixin:
-    """Refuse a field sent twice, rather than silently keeping its last value."""
-
-    def clean(self):
-        data = super().clean()
-        for name, field in self.fields.items():
-            multiple = isinstance(field, forms.MultipleChoiceField)
-            if not multiple and len(self.data.getlist(self.add_prefix(name))) > 1:
-                self.add_error(name, _("Give a single value for this field."))
-        return data
 
 
 class QuestionnaireChoiceField(forms.ModelChoiceField):

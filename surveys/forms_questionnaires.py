@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from centres.enums import ENGAGEMENT_NUMBERS
+from centres.forms import SingleValuesMixin
 
 from .enums import Audience, QuestionKind
-from .forms_reviews import FORBIDDEN_CHARACTERS
 from .models import Question, Questionnaire
 from .results import SCALE_KINDS
 from .services import QuestionData, questionnaire_changes
@@ -33,8 +33,10 @@ def _text_errors(required_message) -> dict:
     }
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(SingleValuesMixin, forms.Form):
     """One question of the new version (a row of the formset)."""
+
+    refuse_disguising_characters = True
 
     code = forms.SlugField(
         label=_("Code"),
@@ -105,17 +107,6 @@ class QuestionForm(forms.Form):
         if audience != Audience.AGENT:
             # Only the agent survey has a headline question.
             del self.fields["is_headline"]
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, field in self.fields.items():
-            key = self.add_prefix(name)
-            if hasattr(self.data, "getlist") and len(self.data.getlist(key)) > 1:
-                self.add_error(name, _("Give a single value to this field."))
-            elif isinstance(field, forms.CharField) and isinstance(cleaned.get(name), str):
-                if FORBIDDEN_CHARACTERS.search(cleaned[name]):
-                    self.add_error(name, _("This text contains characters that are not allowed."))
-        return cleaned
 
     def question(self) -> QuestionData:
         data = self.cleaned_data

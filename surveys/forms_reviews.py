@@ -1,10 +1,9 @@
 """Forms of citizen reviews: the public form, moderation, the referent's reply, the list filters."""
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from centres.forms import FORBIDDEN_CHARACTERS, SingleValuesMixin
 from centres.models import Action
 
 from .enums import RejectionReason, ReviewChannel, ReviewFeeling
@@ -12,13 +11,6 @@ from .forms import HONEYPOT_FIELD
 from .models import REPLY_MAX_LENGTH, REVIEW_MAX_LENGTH
 
 __all__ = ["HONEYPOT_FIELD", "ReviewForm"]
-
-# Control characters (tab and line breaks excepted) and bidirectional overrides, which can
-# disguise a published text, and U+FFFD, what is left of bytes that were not UTF-8; ordinary
-# accents, scripts and emoji are welcome.
-FORBIDDEN_CHARACTERS = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffd]"
-)
 
 TEXT_ERRORS = {
     "required": _("Please describe your experience."),
@@ -39,15 +31,10 @@ def _clean_text(value: str) -> str:
     return value
 
 
-class _SingleValues(forms.Form):
+class _SingleValues(SingleValuesMixin, forms.Form):
     """Refuses a field sent twice (a robot, or a tampered form) instead of keeping the last."""
 
-    def clean(self):
-        cleaned = super().clean()
-        for name in self.fields:
-            if hasattr(self.data, "getlist") and len(self.data.getlist(name)) > 1:
-                self.add_error(name, _("Give a single answer to this question."))
-        return cleaned
+    single_value_message = _("Give a single answer to this question.")
 
 
 class ReviewForm(_SingleValues):
