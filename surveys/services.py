@@ -208,12 +208,17 @@ def campaign_api_key_rotate(*, campaign: Campaign) -> str:
     return key
 
 
+def campaign_can_close_early(campaign: Campaign, today: date) -> bool:
+    """Only a running campaign that would close after today can be closed early."""
+    return campaign.opens_on <= today < campaign.closes_on
+
+
 def campaign_close_early(*, campaign: Campaign, today: date) -> int:
     """End a running campaign today; its unused links then expire with it (count returned).
 
     A link's expiry is fixed when it is issued (invitation_expiry): moving the closing day
     alone would leave the links issued earlier valid past it."""
-    if not campaign.opens_on <= today < campaign.closes_on:
+    if not campaign_can_close_early(campaign, today):
         raise ValueError("Only a running campaign that closes after today can be closed early.")
     with transaction.atomic():
         campaign.closes_on = today

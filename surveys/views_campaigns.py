@@ -31,6 +31,7 @@ from .forms_campaigns import CampaignCreateForm, LinksIssueForm
 from .models import Campaign, Invitation, Response
 from .services import (
     campaign_api_key_rotate,
+    campaign_can_close_early,
     campaign_close_early,
     campaign_create,
     invitations_issue,
@@ -197,7 +198,7 @@ def _detail(request, campaign: Campaign, *, links_form=None, status: int = 200):
             "exports": exports,
             "is_agent_campaign": campaign.questionnaire.audience == Audience.AGENT,
             "can_manage": has_role(request.user, Role.DITP_ADMIN),
-            "can_close": campaign.opens_on <= today < campaign.closes_on,
+            "can_close": campaign_can_close_early(campaign, today),
             "results_url": reverse("surveys:results") + f"?campaign={campaign.slug}",
         },
         status=status,
@@ -262,7 +263,7 @@ def campaign_close(request, slug: str):
     """Close a running campaign today, after a confirmation."""
     campaign = _managed_campaign(request.user, slug)
     today = timezone.localdate()
-    can_close = campaign.opens_on <= today < campaign.closes_on
+    can_close = campaign_can_close_early(campaign, today)
     if request.method == "POST" and can_close:
         campaign_close_early(campaign=campaign, today=today)
         messages.success(
