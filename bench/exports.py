@@ -130,7 +130,7 @@ def wait_for_worker(process: subprocess.Popen) -> None:
 
 
 def job(campaign: Campaign, fmt: str, worker_pid: int) -> dict:
-    from surveys.services_exports import export_request
+    from surveys.services.exports import export_request
 
     settings.EXPORT_INLINE_MAX_ROWS = 0
     centres = list(Centre.objects.filter(structure_id=campaign.structure_id))

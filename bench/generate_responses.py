@@ -36,8 +36,12 @@ from django.utils import timezone  # noqa: E402
 from centres.models import Structure  # noqa: E402
 from surveys.defaults import CITIZEN_CODE  # noqa: E402
 from surveys.models import Campaign, Questionnaire  # noqa: E402
-from surveys.services import ROLLUP_SHARDS, campaign_create  # noqa: E402
-from surveys.services_rollups import rollups_seal, rollups_unseal  # noqa: E402
+from surveys.services.campaigns import campaign_create  # noqa: E402
+from surveys.services.rollups import (  # noqa: E402
+    ROLLUP_SHARDS,  # noqa: E402
+    rollups_seal,
+    rollups_unseal,
+)
 
 SLUG = "bench-usagers"
 CHUNK = 1_000_000

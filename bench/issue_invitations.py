@@ -38,7 +38,7 @@ from django.db import connection  # noqa: E402
 from centres.models import Structure  # noqa: E402
 from surveys.defaults import CITIZEN_CODE  # noqa: E402
 from surveys.models import Campaign, Invitation, Questionnaire  # noqa: E402
-from surveys.services import campaign_create, invitations_issue  # noqa: E402
+from surveys.services.campaigns import campaign_create, invitations_issue  # noqa: E402
 
 SLUG = "bench-usagers"
 BATCH = 50_000

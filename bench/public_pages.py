@@ -31,8 +31,8 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.urls import reverse  # noqa: E402
 
 from labelling.views import centre_figures_cache_key  # noqa: E402
-from surveys.results import published_citizen_campaigns  # noqa: E402
-from surveys.views_open_data import open_data_cache_key  # noqa: E402
+from surveys.queries.results import published_citizen_campaigns  # noqa: E402
+from surveys.views.open_data import open_data_cache_key  # noqa: E402
 
 
 def percentiles(samples: list[float]) -> str:

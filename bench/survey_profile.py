@@ -31,7 +31,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from surveys.models import Campaign  # noqa: E402
-from surveys.services import invitations_issue  # noqa: E402
+from surveys.services.campaigns import invitations_issue  # noqa: E402
 
 ANSWERS = {
     "q_e1": "very",

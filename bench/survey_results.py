@@ -42,7 +42,7 @@ from django.utils import timezone  # noqa: E402
 
 from centres.models import User  # noqa: E402
 from surveys.models import Campaign, Question  # noqa: E402
-from surveys.results import engagement_rates  # noqa: E402
+from surveys.queries.results import engagement_rates  # noqa: E402
 
 ADMIN = "admin@demo.spplus.fr"
 REFERENT = "referent.lille@demo.spplus.fr"

@@ -314,7 +314,7 @@ def initial_audit(application: Application) -> Audit | None:
 
 def figures_for(application: Application, referential: Referential) -> Figures:
     """Gather the figures of an application (surveys through their public functions)."""
-    from surveys.results import agent_involvement_rate, engagement_rates, review_answer_rate
+    from surveys.queries.results import agent_involvement_rate, engagement_rates, review_answer_rate
 
     citizen = engagement_rates(
         structure_id=application.structure_id,

@@ -21,13 +21,13 @@ from centres.access import scope_of
 from centres.enums import ActionStatus, Role
 from centres.queries import centres_by_ids, public_centres, published_actions
 from surveys.models import REVIEW_ANSWER_DAYS
-from surveys.queries import published_reviews
-from surveys.results import (
+from surveys.queries.results import (
     engagement_rates,
     min_sample,
     published_citizen_campaigns,
     review_answer_rate,
 )
+from surveys.queries.reviews import published_reviews
 
 from .enums import EngagementGroup
 from .queries import engagements_in_force, label_statuses

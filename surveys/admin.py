@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from .models import Campaign, Question, Questionnaire, Review
-from .services import questionnaire_freeze, questionnaire_new_version
+from .services.questionnaires import questionnaire_freeze, questionnaire_new_version
 
 
 class QuestionInline(admin.TabularInline):

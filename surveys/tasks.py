@@ -11,16 +11,16 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from .models import AgentContact
-from .services import agent_contacts_purge, agent_invitation_send
-from .services_exports import (
+from .services.campaigns import agent_contacts_purge, agent_invitation_send
+from .services.exports import (
     export_files_purge,
     export_jobs_to_requeue,
     export_mark_dispatched,
     export_mark_failed,
     export_run,
 )
-from .services_reviews import review_clock_advance, reviews_due_ids
-from .services_rollups import rollups_seal
+from .services.reviews import review_clock_advance, reviews_due_ids
+from .services.rollups import rollups_seal
 
 logger = logging.getLogger(__name__)
 

@@ -193,7 +193,7 @@ def _lille_action_for_the_matrix(request):
         from .improvement.factories import ActionFactory
 
         ActionFactory(pk=MATRIX_ACTION_PK, in_progress=True)
-        from .reviews.factories import ReviewFactory
+        from tests.surveys.reviews.factories import ReviewFactory
 
         ReviewFactory(pk=MATRIX_PENDING_REVIEW_PK)
         ReviewFactory(pk=MATRIX_PUBLISHED_REVIEW_PK, published=True)

@@ -41,7 +41,7 @@ from labelling.services import certificate_request  # noqa: E402
 from labelling.tasks import requeue_pending_certificates  # noqa: E402
 from surveys.defaults import CITIZEN_CODE  # noqa: E402
 from surveys.models import Campaign, Invitation, Questionnaire, Response  # noqa: E402
-from surveys.services import campaign_create  # noqa: E402
+from surveys.services.campaigns import campaign_create  # noqa: E402
 from surveys.tokens import token_hash  # noqa: E402
 
 CAMPAIGN = "chaos-usagers"

@@ -22,12 +22,12 @@ from django.utils.http import urlsafe_base64_encode
 
 from centres.enums import Role
 from surveys.defaults import AGENT_CODE, CITIZEN_CODE
+from tests.surveys.reviews import factories as reviews
 
 from ..factories import TEST_PASSWORD
 from ..improvement.factories import action_with_history, lille_with_actions, self_assessment_of
 from ..labelling import worlds as label
 from ..public import worlds as public
-from ..reviews import factories as reviews
 from ..surveys import export_worlds as exports
 from ..surveys import questionnaire_worlds as questionnaires
 from ..surveys.worlds import agent_campaign, campaign_of, citizen_results, survey_link
@@ -118,7 +118,7 @@ def valid_reset_link(world) -> dict:
 def campaign_with_links(world) -> dict:
     """A running citizen campaign with a few links issued, one of them answered."""
     from surveys.models import Invitation
-    from surveys.services import invitations_issue
+    from surveys.services.campaigns import invitations_issue
 
     campaign = campaign_of(CITIZEN_CODE, "usagers-test")
     if not Invitation.objects.filter(campaign=campaign).exists():

@@ -6,7 +6,7 @@ from centres.enums import Role
 from centres.models import Action
 from surveys.defaults import AGENT_CODE
 from surveys.models import Answer, Response
-from surveys.services import invitations_issue
+from surveys.services.campaigns import invitations_issue
 
 from ..improvement.factories import action_with_history
 from ..surveys.worlds import campaign_of

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from centres.enums import Role
 from surveys.models import Review
+from tests.surveys.reviews.factories import ReviewFactory
 
-from ..reviews.factories import ReviewFactory
 from .conftest import BROWSER_MARKS, axe_check, login
 
 pytestmark = BROWSER_MARKS

@@ -14,7 +14,7 @@ from labelling.demo import AUDITED_CODES, label_demo_seed
 from labelling.enums import CertificateStatus
 from labelling.models import Application, Certificate
 from labelling.scorecard import scorecard_build
-from surveys.demo import surveys_demo_seed
+from surveys.demo.campaigns import surveys_demo_seed
 
 from .conftest import drive
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from centres.models import Centre
 from surveys.models import Campaign
-from surveys.services_rollups import rollups_seal
+from surveys.services.rollups import rollups_seal
 
 from ..factories import CentreFactory
 from .worlds import answers_add, lens_with_a_small_sample, lille_with_results, published_campaign
@@ -85,7 +85,7 @@ def test_the_page_lists_published_campaigns_only(client, organisation):
 
 
 def test_the_page_describes_every_column_of_the_file(client, db):
-    from surveys.exports import OPEN_DATA_HEADER
+    from surveys.queries.exports import OPEN_DATA_HEADER
 
     html = client.get(reverse("surveys:open_data")).content.decode()
     for column in OPEN_DATA_HEADER:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from centres.enums import Role
 from centres.models import Centre
 from labelling.scorecard import scorecard_build
-from surveys.services_reviews import review_publish, review_reply, review_submit
+from surveys.services.reviews import review_publish, review_reply, review_submit
 
 from ..labelling.conftest import ensure_default_referential, make_application
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 from centres.models import Centre
 from surveys.defaults import CITIZEN_CODE, default_questionnaires_seed
 from surveys.models import Campaign, DailyRollup, Question, Questionnaire
-from surveys.services import campaign_create, rollups_increment
+from surveys.services.campaigns import campaign_create
+from surveys.services.rollups import rollups_increment
 
 PUBLISHED_SLUG = "usagers-publie"
 LILLE = {"code": "lille"}
@@ -116,12 +117,7 @@ def lille_reviews(world=None) -> dict:
     answered after 2 days (in time), the late one never (its week is over), the fresh one is
     still inside its week (not counted): 1 of 2."""
     from surveys.models import Review
-    from surveys.services_reviews import (
-        review_publish,
-        review_reject,
-        review_reply,
-        review_submit,
-    )
+    from surveys.services.reviews import review_publish, review_reject, review_reply, review_submit
 
     lille = Centre.objects.get(code="lille")
     if Review.objects.filter(centre=lille).exists():

@@ -7,7 +7,7 @@ from django.utils import timezone
 from centres.models import Centre
 from surveys.defaults import AGENT_CODE, CITIZEN_CODE, default_questionnaires_seed
 from surveys.models import Question, Questionnaire
-from surveys.services import campaign_create, invitations_issue
+from surveys.services.campaigns import campaign_create, invitations_issue
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from centres.models import Centre
 from surveys.defaults import CITIZEN_CODE
 from surveys.enums import ExportStatus
 from surveys.models import ExportJob
-from surveys.services_exports import export_run
+from surveys.services.exports import export_run
 
 from .worlds import campaign_of
 

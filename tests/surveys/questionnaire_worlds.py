@@ -3,7 +3,7 @@ returning URL kwargs for the browser tests (they create what the page needs)."""
 
 from surveys.defaults import AGENT_CODE, CITIZEN_CODE, default_questionnaires_seed
 from surveys.models import Question, Questionnaire
-from surveys.services import QuestionData, questionnaire_version_create
+from surveys.services.questionnaires import QuestionData, questionnaire_version_create
 
 from .worlds import campaign_of
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from surveys.models import CumulativeRollup, DailyRollup, Invitation, Response
-from surveys.services_rollups import rollups_seal
+from surveys.services.rollups import rollups_seal
 from surveys.tokens import token_hash, token_is_well_formed
 
 from .conftest import GOOD_ANSWERS

@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from surveys.demo import CITIZEN_SLUG, surveys_demo_seed
+from surveys.demo.campaigns import CITIZEN_SLUG, surveys_demo_seed
 from surveys.models import Campaign
-from surveys.results import agent_involvement_rate, engagement_rates
-from surveys.services import rollups_differences
+from surveys.queries.results import agent_involvement_rate, engagement_rates
+from surveys.services.rollups import rollups_differences
 
 pytestmark = pytest.mark.django_db
 

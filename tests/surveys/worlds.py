@@ -8,7 +8,8 @@ from django.utils import timezone
 from centres.models import Centre
 from surveys.defaults import AGENT_CODE, CITIZEN_CODE, default_questionnaires_seed
 from surveys.models import Campaign, Question, Questionnaire
-from surveys.services import campaign_create, invitations_issue, rollups_increment
+from surveys.services.campaigns import campaign_create, invitations_issue
+from surveys.services.rollups import rollups_increment
 
 
 def campaign_of(code: str, slug: str) -> Campaign:

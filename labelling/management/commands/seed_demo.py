@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from centres.demo import demo_users_seed, improvement_seed, organisation_seed
 from labelling.demo import label_demo_seed
-from surveys.demo import surveys_demo_seed
-from surveys.services_rollups import rollups_seal
+from surveys.demo.campaigns import surveys_demo_seed
+from surveys.services.rollups import rollups_seal
 
 DEMO_PASSWORD = "demo-services-publics-plus"
 

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from centres.models import Centre
 from surveys.models import Campaign
-from surveys.services import invitations_issue
+
+from ...services.campaigns import invitations_issue
 
 
 class Command(BaseCommand):

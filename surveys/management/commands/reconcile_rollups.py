@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from surveys.models import Campaign
-from surveys.services import rollups_differences
-from surveys.services_rollups import rollup_totals_differences
+
+from ...services.rollups import rollup_totals_differences, rollups_differences
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from surveys.services_rollups import last_sealable_day, rollups_seal
+from ...services.rollups import last_sealable_day, rollups_seal
 
 
 class Command(BaseCommand):

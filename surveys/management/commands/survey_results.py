@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from surveys.models import Campaign
-from surveys.queries import campaign_results
+
+from ...queries.results import campaign_results
 
 
 def _row(row) -> dict:

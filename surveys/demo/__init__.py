@@ -1,0 +1,1 @@
+"""Demo data of the surveys app: questionnaires, campaigns and answers; citizen reviews."""

@@ -1,0 +1,148 @@
+"""Demo survey data: the 2025 DGFiP campaigns, reproducing the published figures.
+
+Citizens: 98 % satisfied overall (84 % very, 14 % rather); agents: 77 % feel part of the
+continuous-improvement approach. Answers are synthetic, spread over the 20 centres and the
+campaign days; raw responses and their rollups are inserted in bulk, consistently (so
+reconcile_rollups passes on demo data)."""
+
+import random
+from collections import Counter
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from centres.models import Centre, Structure
+
+from ..defaults import AGENT_CODE, CITIZEN_CODE, default_questionnaires_seed
+from ..enums import DONT_KNOW, NOT_AT_ALL, RATHER, RATHER_NOT, VERY, Channel, QuestionKind
+from ..models import Answer, Campaign, DailyRollup, Question, Questionnaire, Response
+from ..services.campaigns import campaign_create
+from .reviews import reviews_demo_seed
+
+CITIZEN_SLUG = "usagers-2025"
+AGENT_SLUG = "agents-2025"
+CITIZEN_RESPONSES = 4000
+# Overall question, exactly: 84 % very, 14 % rather, 2 % dissatisfied.
+CITIZEN_OVERALL = {VERY: 3360, RATHER: 560, RATHER_NOT: 60, NOT_AT_ALL: 20}
+# Agents, exactly 77 % involved; one small centre shows the k-anonymity suppression.
+AGENT_HEADLINE = {VERY: 185, RATHER: 277, RATHER_NOT: 98, NOT_AT_ALL: 40}
+OTHER_QUESTION_WEIGHTS = {VERY: 78, RATHER: 16, RATHER_NOT: 3, NOT_AT_ALL: 1, DONT_KNOW: 2}
+
+
+def _deal(values: list[str], centres: list[Centre], rng: random.Random, small: int = 0):
+    """Split shuffled values over the centres with uneven sizes; the last centre gets `small`."""
+    rng.shuffle(values)
+    weights = [rng.uniform(0.7, 1.3) for _ in centres[:-1]] if small else []
+    if not small:
+        weights = [rng.uniform(0.7, 1.3) for _ in centres]
+    available = len(values) - small
+    sizes = [int(available * w / sum(weights)) for w in weights]
+    sizes[0] += available - sum(sizes)
+    if small:
+        sizes.append(small)
+    start = 0
+    for centre, size in zip(centres, sizes, strict=True):
+        yield centre, values[start : start + size]
+        start += size
+
+
+def _insert(campaign: Campaign, sheets: list[tuple[Centre, date, dict]]) -> None:
+    """Insert responses, answers and the matching rollups in bulk."""
+    responses = Response.objects.bulk_create(
+        [
+            Response(
+                campaign=campaign,
+                centre=centre,
+                questionnaire_id=campaign.questionnaire_id,
+                day=day,
+            )
+            for centre, day, _answers in sheets
+        ],
+        batch_size=2000,
+    )
+    answers, cells = [], Counter()
+    for response, (centre, day, values) in zip(responses, sheets, strict=True):
+        for question, value in values.items():
+            answers.append(Answer(response_id=response.pk, question=question, value=value))
+            cells[(question.pk, centre.pk, day, value)] += 1
+    Answer.objects.bulk_create(answers, batch_size=5000)
+    DailyRollup.objects.bulk_create(
+        [
+            DailyRollup(
+                campaign=campaign,
+                question_id=question_id,
+                centre_id=centre_id,
+                day=day,
+                value=value,
+                count=count,
+            )
+            for (question_id, centre_id, day, value), count in cells.items()
+        ],
+        batch_size=5000,
+    )
+
+
+def _campaign(slug, name, code, centres, opens_on, closes_on) -> Campaign | None:
+    if Campaign.objects.filter(slug=slug).exists():
+        return None
+    return campaign_create(
+        slug=slug,
+        name=name,
+        questionnaire=Questionnaire.objects.get(code=code, version=1),
+        centres=centres,
+        channel=Channel.PHONE,
+        opens_on=opens_on,
+        closes_on=closes_on,
+    )
+
+
+@transaction.atomic
+def surveys_demo_seed(*, structure: Structure) -> None:
+    """Add the 2025 citizen and agent campaigns with their synthetic answers, and citizen
+    reviews in every state (idempotent)."""
+    default_questionnaires_seed(Questionnaire, Question)
+    rng = random.Random(2025)
+    centres = list(structure.centres.order_by("code"))
+    citizen = _campaign(
+        CITIZEN_SLUG,
+        "Enquête usagers 2025",
+        CITIZEN_CODE,
+        centres,
+        date(2025, 1, 6),
+        date(2025, 5, 30),
+    )
+    if citizen:
+        questions = list(citizen.questionnaire.questions.exclude(kind=QuestionKind.COMMENT))
+        overall = next(q for q in questions if q.engagement_number is None)
+        others = [q for q in questions if q is not overall]
+        days = (citizen.closes_on - citizen.opens_on).days + 1
+        pool = [value for value, count in CITIZEN_OVERALL.items() for _ in range(count)]
+        sheets = []
+        for centre, values in _deal(pool, centres, rng):
+            for value in values:
+                answers = {overall: value}
+                for question in others:
+                    answers[question] = rng.choices(
+                        list(OTHER_QUESTION_WEIGHTS), list(OTHER_QUESTION_WEIGHTS.values())
+                    )[0]
+                day = citizen.opens_on + timedelta(days=rng.randrange(days))
+                sheets.append((centre, day, answers))
+        _insert(citizen, sheets)
+    agent = _campaign(
+        AGENT_SLUG,
+        "Enquête agents 2025",
+        AGENT_CODE,
+        centres,
+        date(2025, 2, 3),
+        date(2025, 2, 28),
+    )
+    if agent:
+        headline = agent.questionnaire.questions.get(is_headline=True)
+        pool = [value for value, count in AGENT_HEADLINE.items() for _ in range(count)]
+        sheets = [
+            (centre, agent.opens_on + timedelta(days=rng.randrange(26)), {headline: value})
+            for centre, values in _deal(pool, centres, rng, small=3)
+            for value in values
+        ]
+        _insert(agent, sheets)
+    reviews_demo_seed(structure=structure)

@@ -1,0 +1,1 @@
+"""Views of the surveys app, one module per workflow (see surveys/urls.py)."""

@@ -1,0 +1,1 @@
+"""Tests of the results workflow of surveys."""
