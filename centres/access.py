@@ -18,6 +18,9 @@ from .models import Action, Centre, RoleAssignment, SelfAssessment
 
 _CACHE_ATTRIBUTE = "_spplus_scope"
 
+# Every role of the staff (a page open to any signed-in staff member, each within their scope).
+STAFF_ROLES = tuple(Role.values)
+
 
 @dataclass(frozen=True)
 class Scope:

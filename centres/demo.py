@@ -18,14 +18,8 @@ from .models import (
     Structure,
     User,
 )
-from .services import (
-    EntryData,
-    action_abandon,
-    action_close,
-    action_create,
-    self_assessment_save,
-    self_assessment_submit,
-)
+from .services.actions import action_abandon, action_close, action_create
+from .services.self_assessment import EntryData, self_assessment_save, self_assessment_submit
 
 DGFIP_CENTRES = [
     ("charleville-mezieres", "Charleville-Mézières", "08000"),

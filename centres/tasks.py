@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from .models import Centre
 from .queries import overdue_action_ids
-from .services import REMINDER_INTERVAL_DAYS, action_reminder_send
+from .services.actions import REMINDER_INTERVAL_DAYS, action_reminder_send
 
 logger = logging.getLogger(__name__)
 

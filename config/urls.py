@@ -2,13 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from centres.views import healthz
+from centres.views.health import healthz
 
 urlpatterns = [
     path("", include("labelling.urls")),
-    path("", include("centres.urls_accounts")),
+    path("", include("centres.urls.accounts")),
     path("centres/", include("centres.urls")),
-    path("centres-publics/", include("centres.urls_public")),
+    path("centres-publics/", include("centres.urls.public")),
     path("", include("surveys.urls")),
     path("healthz", healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),

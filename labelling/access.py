@@ -6,13 +6,11 @@ national correspondents (their network's), quality referents (their structure's)
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from centres.access import scope_of
+from centres.access import STAFF_ROLES, scope_of  # noqa: F401 (STAFF_ROLES read from here)
 from centres.enums import Role
 
 from .enums import AuditKind
 from .models import Application, Audit, Certificate, Evidence, Finding
-
-STAFF_ROLES = tuple(Role.values)
 
 
 def visible_applications(user) -> QuerySet[Application]:

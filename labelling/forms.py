@@ -5,7 +5,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from centres.enums import Role
-from centres.forms import SingleValuesMixin
+from centres.forms.common import SingleValuesMixin
 from centres.models import CertificationBody, Structure, User
 
 from .enums import LEVEL_ORDER, AppealOutcome, Conformity, FindingKind, FindingStatus, Outcome

@@ -16,7 +16,7 @@ urlpatterns = [
     path("mentions-legales/", _public_page("pages/legal_notice.html"), name="legal_notice"),
     path("label/", include("labelling.urls_label")),
     path("donnees-personnelles/", _public_page("pages/personal_data.html"), name="personal_data"),
-    # Before centres.urls_public in config/urls.py: only this exact path is taken here, so
+    # Before centres.urls.public in config/urls.py: only this exact path is taken here, so
     # "centres-publics/<code>/plan-d-action/" still reaches centres.
     path("centres-publics/<slug:code>/", views.public_centre, name="public_centre"),
 ]

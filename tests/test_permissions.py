@@ -190,7 +190,7 @@ def _lille_action_for_the_matrix(request):
     """centres: the action whose pages the matrix opens (only where a client is used)."""
     if "client_as" in request.fixturenames:
         request.getfixturevalue("users")
-        from .improvement.factories import ActionFactory
+        from tests.centres.factories import ActionFactory
 
         ActionFactory(pk=MATRIX_ACTION_PK, in_progress=True)
         from tests.surveys.reviews.factories import ReviewFactory

@@ -72,7 +72,7 @@ TEMPLATES = [
     },
 ]
 # Every form of the project renders DSFR fields (labels, hints, error messages).
-FORM_RENDERER = "centres.forms_rendering.DsfrFormRenderer"
+FORM_RENDERER = "centres.forms.rendering.DsfrFormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["dsfr"]
 CRISPY_TEMPLATE_PACK = "dsfr"
 

@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from centres.forms import SingleValuesMixin
+from centres.forms.common import SingleValuesMixin
 
 from ..enums import QuestionKind, choices_for
 from ..models import COMMENT_MAX_LENGTH, Question

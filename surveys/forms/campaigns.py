@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from centres.forms import SingleValuesMixin
+from centres.forms.common import SingleValuesMixin
 from centres.models import Centre, Structure
 
 from ..enums import Audience, Channel

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from centres.enums import ENGAGEMENT_NUMBERS
-from centres.forms import SingleValuesMixin
+from centres.forms.common import SingleValuesMixin
 
 from ..enums import Audience, QuestionKind
 from ..models import Question, Questionnaire

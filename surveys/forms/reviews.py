@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from centres.forms import FORBIDDEN_CHARACTERS, SingleValuesMixin
+from centres.forms.common import FORBIDDEN_CHARACTERS, SingleValuesMixin
 from centres.models import Action
 
 from ..enums import RejectionReason, ReviewChannel, ReviewFeeling

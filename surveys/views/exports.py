@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from centres.access import role_required, visible_centres
-from centres.enums import Role
+from centres.access import STAFF_ROLES, role_required, visible_centres
 from centres.pagination import page_of
 
 from ..access import get_campaign, get_export_job, my_export_jobs
@@ -43,14 +42,11 @@ from ..services.exports import (
 logger = logging.getLogger(__name__)
 
 
-ALL_STAFF_ROLES = tuple(Role.values)
-
-
 EXPORT_KINDS = {"responses", "results", "opendata"}
 EXPORT_FORMATS = {"csv", "xlsx"}
 
 
-@role_required(*ALL_STAFF_ROLES)
+@role_required(*STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
 def export(request, slug: str, kind: str, fmt: str):
     """Download a campaign's anonymous responses, results or open-data file (CSV or XLSX).
@@ -100,7 +96,6 @@ def export(request, slug: str, kind: str, fmt: str):
 
 
 EXPORTS_PER_PAGE = 20
-STAFF_ROLES = tuple(Role.values)
 CONTENT_TYPES = {
     ExportFormat.CSV: "text/csv; charset=utf-8",
     ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -4,17 +4,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from centres.access import has_role, role_required, visible_centres
+from centres.access import STAFF_ROLES, has_role, role_required, visible_centres
 from centres.enums import Role
 
 from ..access import visible_campaigns
 from ..forms.results import ResultsFilterForm
 from ..queries.results import campaign_results
 
-ALL_STAFF_ROLES = tuple(Role.values)
 
-
-@role_required(*ALL_STAFF_ROLES)
+@role_required(*STAFF_ROLES)
 @require_GET
 def results(request):
     """Results of a campaign, per engagement, centre and month, within the user's scope."""

@@ -22,10 +22,10 @@ from django.utils.http import urlsafe_base64_encode
 
 from centres.enums import Role
 from surveys.defaults import AGENT_CODE, CITIZEN_CODE
+from tests.centres.factories import action_with_history, lille_with_actions, self_assessment_of
 from tests.surveys.reviews import factories as reviews
 
 from ..factories import TEST_PASSWORD
-from ..improvement.factories import action_with_history, lille_with_actions, self_assessment_of
 from ..labelling import worlds as label
 from ..public import worlds as public
 from ..surveys import export_worlds as exports

@@ -7,8 +7,8 @@ from centres.models import Action
 from surveys.defaults import AGENT_CODE
 from surveys.models import Answer, Response
 from surveys.services.campaigns import invitations_issue
+from tests.centres.factories import action_with_history
 
-from ..improvement.factories import action_with_history
 from ..surveys.worlds import campaign_of
 from .conftest import axe_check, browser_test, force_login
 

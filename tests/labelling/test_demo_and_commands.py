@@ -72,7 +72,11 @@ def test_the_scorecard_reads_citizen_and_agent_rates_through_surveys(
 
 
 def test_the_scorecard_shows_the_centres_self_assessments_for_context(application, users, lille):
-    from centres.services import EntryData, self_assessment_save, self_assessment_submit
+    from centres.services.self_assessment import (
+        EntryData,
+        self_assessment_save,
+        self_assessment_submit,
+    )
 
     entries = {n: EntryData(maturity_level="established") for n in range(1, 9)}
     entries[3] = EntryData(maturity_level="emerging")

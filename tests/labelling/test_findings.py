@@ -13,10 +13,10 @@ from labelling import services
 from labelling.enums import FindingKind
 from labelling.models import ApplicationEvent, AuditCriterion, DecisionLogEntry, Finding
 from labelling.scorecard import scorecard_build
+from tests.centres.factories import ActionFactory
 from tests.factories import CertificationBodyFactory, make_user
 
 from ..bad_input import check_form_resists_bad_input
-from ..improvement.factories import ActionFactory
 from .conftest import drive, fill_grid
 
 KINDS = (FindingKind.MAJOR_NC, FindingKind.MINOR_NC, FindingKind.GOOD_PRACTICE)

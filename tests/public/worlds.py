@@ -98,7 +98,7 @@ def labelled_structure(world) -> dict:
 
 def lille_actions(world=None) -> dict:
     """Lille publishes one action under way and one done; a third one stays private."""
-    from ..improvement.factories import ActionFactory
+    from tests.centres.factories import ActionFactory
 
     lille = Centre.objects.get(code="lille")
     if not lille.actions.exists():

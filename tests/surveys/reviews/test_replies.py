@@ -10,8 +10,8 @@ from django.utils import timezone
 from centres.enums import Role
 from surveys.models import Review
 from surveys.services.reviews import review_reply
+from tests.centres.factories import ActionFactory
 
-from ...improvement.factories import ActionFactory
 from .factories import NOW, ReviewFactory, published
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,36 @@
+"""Sign-in, password-reset request and new-password forms."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    """Sign-in by e-mail address and password."""
+
+    username = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        # No autofocus: keyboard and screen-reader users start at the skip links, as on every
+        # other page (RGAA 12.7).
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "Incorrect e-mail address or password. After five failed attempts in a row the "
+            "account is locked for a while."
+        ),
+        "inactive": _("This account is deactivated."),
+    }
+
+
+class ResetRequestForm(PasswordResetForm):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Choose a new password after following the e-mailed link."""

@@ -1,0 +1,1 @@
+"""Views of the centres app, one module per workflow (see centres/urls/)."""

@@ -1,0 +1,1 @@
+"""Tests of the centres app, a folder per workflow."""
