@@ -17,7 +17,7 @@ It holds /tmp/bench.lock while it measures (other benchmarks wait for it) and pr
    the request to the file being ready, and the worker's peak RSS (VmHWM) before and after.
    `--xlsx` also runs the XLSX job of the same rows.
 On PostgreSQL the inline and job CSVs are written by the database itself
-(`surveys.exports.response_csv_chunks`: a COPY like the baseline's, with the formulas
+(`surveys.queries.exports.response_csv_chunks`: a COPY like the baseline's, with the formulas
 neutralised in the SELECT); the XLSX job still goes through Python (`response_rows`).
 
 Every export job it creates belongs to the demo DITP administrator: never run it on real data.

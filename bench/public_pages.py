@@ -30,7 +30,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from labelling.views import centre_figures_cache_key  # noqa: E402
+from labelling.views.public import centre_figures_cache_key  # noqa: E402
 from surveys.queries.results import published_citizen_campaigns  # noqa: E402
 from surveys.views.open_data import open_data_cache_key  # noqa: E402
 

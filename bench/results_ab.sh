@@ -17,7 +17,7 @@ NEW=$(pwd)
 PY=${PYTHON:-$NEW/.venv/bin/python}
 RUNS=${RUNS:-60}
 PSQL=(psql -q "$DATABASE_URL")
-SEAL='from django.utils import timezone; from surveys.services_rollups import rollups_seal; import time; t=time.monotonic(); rollups_seal(today=timezone.localdate()); print(f"seal_seconds={time.monotonic()-t:.1f}")'
+SEAL='from django.utils import timezone; from surveys.services.rollups import rollups_seal; import time; t=time.monotonic(); rollups_seal(today=timezone.localdate()); print(f"seal_seconds={time.monotonic()-t:.1f}")'
 PIDFILE=$(mktemp)
 
 side() { # checkout label port

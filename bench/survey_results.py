@@ -11,7 +11,7 @@ Prints p50 / p95 in milliseconds over N runs of:
   referent   the same page signed in as the demo referent of Lille (one centre);
   cut-months the administrator's page for a period from the 15th of the third month to the
              15th of the tenth (months cut at both ends);
-  engagement_rates()  surveys.results.engagement_rates() for the structure, whole campaign.
+  engagement_rates()  surveys.queries.results.engagement_rates() for the structure, whole campaign.
 Pages run in-process through Django's test client (application and database, no server), or
 over HTTP against a running server with --url (a session is opened here, in the same
 database, and sent as a cookie). Each line is warmed up once before it is timed.

@@ -6,7 +6,7 @@ national correspondents (their network's), quality referents (their structure's)
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from centres.access import STAFF_ROLES, scope_of  # noqa: F401 (STAFF_ROLES read from here)
+from centres.access import scope_of
 from centres.enums import Role
 
 from .enums import AuditKind

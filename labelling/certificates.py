@@ -87,7 +87,7 @@ def certificate_html(certificate: Certificate) -> str:
     url = verification_url(certificate)
     qr = segno.make(url, error="m").svg_data_uri(scale=4, border=2)
     return render_to_string(
-        "labelling/certificate_pdf.html",
+        "labelling/certificates/certificate_pdf.html",
         {
             "certificate": certificate,
             "decision": decision,
@@ -163,7 +163,7 @@ def audit_report_pdf(audit) -> bytes:
         by_site.setdefault(entry.site_id, []).append(entry)
     sites = audit.sites.select_related("centre").order_by("centre__city")
     html = render_to_string(
-        "labelling/audit_report_pdf.html",
+        "labelling/audits/audit_report_pdf.html",
         {
             "audit": audit,
             "application": audit.application,

@@ -125,7 +125,7 @@ class Campaign(models.Model):
     link_validity_days = models.PositiveSmallIntegerField(_("link validity (days)"), default=14)
     api_key_hash = models.CharField(_("API key (hash)"), max_length=64, blank=True, editable=False)
     # Last sealed day: the daily rollups through it are merged into one shard and have their
-    # running totals in CumulativeRollup (services_rollups); None: nothing sealed yet.
+    # running totals in CumulativeRollup (surveys.services.rollups); None: nothing sealed yet.
     rollups_sealed_through = models.DateField(
         _("rollups sealed through"), null=True, blank=True, editable=False
     )
@@ -244,11 +244,11 @@ class DailyRollup(models.Model):
 
 class CumulativeRollup(models.Model):
     """Running totals: the answers a cell received from the campaign's first answer through
-    `day`, for each sealed day (services_rollups.rollups_seal).
+    `day`, for each sealed day (surveys.services.rollups.rollups_seal).
 
     Any sealed range of days is then the difference of two days' rows, whatever its length:
     results read two days of these rows and the daily rows of the days not sealed yet
-    (surveys.results.period_counts). A cell appears from its first answer on, every day."""
+    (surveys.queries.results.period_counts). A cell appears from its first answer on, every day."""
 
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="cumulative_rollups", db_index=False
@@ -316,7 +316,7 @@ class Review(models.Model):
 
     Nobody signs in to give one, and nothing about its author is kept (no IP address, no user
     agent). The clock for the reply starts at publication: reminders at day 3 and day 5, a
-    breach at day 7 (surveys.services_reviews). When moderation masks personal data, the
+    breach at day 7 (surveys.services.reviews). When moderation masks personal data, the
     masked text replaces the original, which is not kept."""
 
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+")

@@ -69,3 +69,61 @@ def test_declared_dependencies_are_pinned_in_the_lock_files(group, lock_file):
     for requirement in declared:
         name, version = re.match(r"([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?==(.+)", requirement).groups()
         assert lock.get(re.sub(r"[-_.]+", "-", name).lower()) == version, requirement
+
+
+# Workflow code lives in packages (`surveys/services/reviews.py`), never in modules named with a
+# layer prefix or a workflow suffix (`services_reviews.py`, `views_label.py`) beside them.
+LAYERS = ("services", "views", "forms", "queries", "urls", "demo")
+WORKFLOW_SUFFIXES = (
+    "reviews",
+    "exports",
+    "rollups",
+    "campaigns",
+    "questionnaires",
+    "open_data",
+    "label",
+    "findings",
+    "referential",
+    "accounts",
+    "public",
+    "rendering",
+    "answering",
+    "results",
+    "audits",
+    "decisions",
+    "certificates",
+    "actions",
+    "self_assessment",
+)
+
+
+def test_no_app_module_is_named_with_a_layer_prefix_or_a_workflow_suffix():
+    wrong = []
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" in path.parts or "management" in path.parts:
+                continue
+            stem = path.stem
+            if stem.startswith(tuple(f"{layer}_" for layer in LAYERS)) or (
+                path.parent == ROOT / app
+                and stem.endswith(tuple(f"_{s}" for s in WORKFLOW_SUFFIXES))
+            ):
+                wrong.append(str(path.relative_to(ROOT)))
+    assert not wrong, f"move into the layer's package, one module per workflow: {wrong}"
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_every_app_has_its_layers_as_packages(app):
+    # urls may stay one module (surveys) or be a package of several URL confs (centres).
+    for layer in ("services", "views", "forms"):
+        assert (ROOT / app / layer / "__init__.py").is_file(), f"{app}/{layer}/ is not a package"
+        assert not (ROOT / app / f"{layer}.py").exists(), f"{app}/{layer}.py beside the package"
+
+
+def test_templates_of_each_app_are_in_workflow_folders():
+    loose = [
+        str(path.relative_to(ROOT))
+        for app in APPS
+        for path in (ROOT / "templates" / app).glob("*.html")
+    ]
+    assert not loose, f"templates outside a workflow folder: {loose}"

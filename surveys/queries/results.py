@@ -2,7 +2,7 @@
 
 Everything here reads the rollups, never the raw responses, so it stays fast at any volume:
 the running totals of two sealed days for the sealed part of a period, the daily rollups for
-its other days (see period_counts and services_rollups). Citizen figures come from 4-point
+its other days (see period_counts and surveys.services.rollups). Citizen figures come from 4-point
 satisfaction questions, grouped by the engagement number they are tagged with ("overall" for
 the untagged overall question).
 

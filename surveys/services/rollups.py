@@ -7,7 +7,7 @@ shards are merged into one row per cell, and the running totals of every cell th
 day are written as CumulativeRollup rows. The answers of any sealed range of days are then
 the totals of its last day minus those of the day before it starts: results read two days of
 running totals plus the daily rows of the days not sealed yet, whatever the length of the
-period (surveys.results.period_counts), so they stay exact and show a new answer at once.
+period (surveys.queries.results.period_counts), so they stay exact and show a new answer at once.
 
 A day is sealed when it is at least two days old: an answer is dated with the day its request
 started, and one that starts just before midnight may commit just after it. Days after the

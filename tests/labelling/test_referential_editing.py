@@ -9,7 +9,7 @@ from django.urls import reverse
 from centres.enums import Role
 from labelling import services
 from labelling.defaults import LEVEL_RULES
-from labelling.forms import ReferentialVersionForm
+from labelling.forms.referential import ReferentialVersionForm
 from labelling.models import (
     Application,
     AuditCriterion,

@@ -19,7 +19,7 @@ LILLE = {"code": "lille"}
 
 def figures_forget(code: str) -> dict:
     """Drop a centre's cached figures (a page opened earlier must not hide the new state)."""
-    from labelling.views import centre_figures_cache_key
+    from labelling.views.public import centre_figures_cache_key
 
     for language, _name in settings.LANGUAGES:
         cache.delete(centre_figures_cache_key(code, language))

@@ -8,22 +8,23 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from centres.access import role_required
+from centres.access import STAFF_ROLES, role_required
 from centres.enums import Role
 from centres.pagination import page_of
 
-from . import services
-from .access import STAFF_ROLES, get_application, get_evidence, get_finding, may_close_findings
-from .enums import ApplicationStatus as S
-from .evidence import (
+from .. import services
+from ..access import get_application, get_evidence, get_finding, may_close_findings
+from ..enums import ApplicationStatus as S
+from ..evidence import (
     EvidenceUnavailable,
     evidence_content_type,
     evidence_download_name,
     evidence_open_verified,
 )
-from .forms import FindingCloseForm, FindingFilterForm, body_is_utf8
-from .queries import application_findings, structure_actions
-from .views_label import REPORT_ROLES, _conflict
+from ..forms._common import body_is_utf8
+from ..forms.findings import FindingCloseForm, FindingFilterForm
+from ..queries import application_findings, structure_actions
+from ._common import REPORT_ROLES, _conflict
 
 FINDINGS_PER_PAGE = 25
 # Statuses in which findings may be closed (the service checks it again).
@@ -53,7 +54,7 @@ def finding_list(request, pk: int):
         closable_audits = {a.pk for a in audits if may_close_findings(request.user, application, a)}
     return render(
         request,
-        "labelling/finding_list.html",
+        "labelling/findings/finding_list.html",
         {
             "application": application,
             "filters": filters,
@@ -101,13 +102,13 @@ def finding_close(request, pk: int):
         except services.LabelError as error:
             form.add_error(None, str(error))
             context = {"finding": finding, "application": application, "form": form}
-            return render(request, "labelling/finding_close.html", context, status=409)
+            return render(request, "labelling/findings/finding_close.html", context, status=409)
         messages.success(request, _("The finding is closed."))
         return redirect("labelling:finding_list", pk=application.pk)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
-        "labelling/finding_close.html",
+        "labelling/findings/finding_close.html",
         {"finding": finding, "application": application, "form": form},
         status=status,
     )

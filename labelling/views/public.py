@@ -1,25 +1,19 @@
-"""Public pages (home, a centre's page) and the signed-in dashboard.
-
-The public pages read surveys through surveys' public functions (rollups only, never raw
-responses) and stay within a fixed number of queries. A centre's survey figures and label
-change rarely: they are kept in the cache for PUBLIC_MAX_AGE seconds; its action plan and
-reviews are read on each request (two short indexed queries) so a reply shows at once."""
+"""Public pages of the label: the home page and a centre's page (results, label, action
+plan, reviews), cached and served without sign-in."""
 
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from centres.access import scope_of
-from centres.enums import ActionStatus, Role
-from centres.queries import centres_by_ids, public_centres, published_actions
+from centres.enums import ActionStatus
+from centres.queries import public_centres, published_actions
 from surveys.models import REVIEW_ANSWER_DAYS
 from surveys.queries.results import (
     engagement_rates,
@@ -29,8 +23,8 @@ from surveys.queries.results import (
 )
 from surveys.queries.reviews import published_reviews
 
-from .enums import EngagementGroup
-from .queries import engagements_in_force, label_statuses
+from ..enums import EngagementGroup
+from ..queries import engagements_in_force, label_statuses
 
 # How long (seconds) browsers, proxies and the server cache may keep a public page's figures.
 PUBLIC_MAX_AGE = 300
@@ -63,7 +57,7 @@ def home(request):
         request,
         render(
             request,
-            "labelling/home.html",
+            "labelling/public/home.html",
             {"engagement_groups": groups, "centres": rows},
         ),
     )
@@ -170,7 +164,7 @@ def public_centre(request, code: str):
         request,
         render(
             request,
-            "labelling/public_centre.html",
+            "labelling/public/public_centre.html",
             {
                 "centre": centre,
                 **figures,
@@ -181,118 +175,4 @@ def public_centre(request, code: str):
                 "answer_days": REVIEW_ANSWER_DAYS,
             },
         ),
-    )
-
-
-def _dashboard_actions(scope) -> list[dict]:
-    """The tasks a signed-in user can start, by role."""
-    actions = []
-    if scope.has(Role.REFERENT):
-        actions.append(
-            {
-                "title": _("My centre"),
-                "description": _("Your centre's details and its quality referents."),
-                "url": reverse("centres:list"),
-            }
-        )
-        for centre in centres_by_ids(scope.centre_ids):
-            actions.append(
-                {
-                    "title": _("Action plan"),
-                    "description": _("%(centre)s: actions, progress, effectiveness checks.")
-                    % {"centre": centre.name},
-                    "url": reverse("centres:action_list", args=[centre.code]),
-                }
-            )
-            actions.append(
-                {
-                    "title": _("Self-assessment"),
-                    "description": _("%(centre)s: maturity of each engagement, by cycle.")
-                    % {"centre": centre.name},
-                    "url": reverse("centres:self_assessment_list", args=[centre.code]),
-                }
-            )
-    if scope.has(Role.CORRESPONDENT, Role.AUDITOR, Role.DECIDER, Role.DITP_ADMIN):
-        actions.append(
-            {
-                "title": _("Centres"),
-                "description": _("The contact centres within your scope."),
-                "url": reverse("centres:list"),
-            }
-        )
-    if scope.roles:
-        actions.append(
-            {
-                "title": _("Survey results"),
-                "description": _("Citizen satisfaction and agent involvement, with their margins."),
-                "url": reverse("surveys:results"),
-            }
-        )
-    if scope.has(Role.REFERENT, Role.CORRESPONDENT, Role.DITP_ADMIN):
-        actions.append(
-            {
-                "title": _("Citizen reviews"),
-                "description": _("Published reviews to answer within 7 days, and their clock."),
-                "url": reverse("surveys:review_list"),
-            }
-        )
-    if scope.has(Role.CORRESPONDENT, Role.DITP_ADMIN):
-        actions.append(
-            {
-                "title": _("Review moderation"),
-                "description": _("Reviews waiting to be published, masked or rejected."),
-                "url": reverse("surveys:review_moderation"),
-            }
-        )
-    if scope.roles:
-        actions.append(
-            {
-                "title": _("Label applications"),
-                "description": _("Audits, scorecards, decisions and certificates."),
-                "url": reverse("labelling:application_list"),
-            }
-        )
-    if scope.has(Role.DITP_ADMIN, Role.DECIDER):
-        actions.append(
-            {
-                "title": _("Referential versions"),
-                "description": _("Engagements, audit criteria and level rules, by version."),
-                "url": reverse("labelling:referential_list"),
-            }
-        )
-    if scope.has(Role.DITP_ADMIN, Role.CORRESPONDENT):
-        actions.append(
-            {
-                "title": _("Survey campaigns"),
-                "description": _("Campaigns, their links, figures and phone-platform key."),
-                "url": reverse("surveys:campaign_list"),
-            }
-        )
-    if scope.has(Role.DITP_ADMIN):
-        actions.append(
-            {
-                "title": _("Questionnaires"),
-                "description": _("Survey questions by version; a new version for new campaigns."),
-                "url": reverse("surveys:questionnaire_list"),
-            }
-        )
-        actions.append(
-            {
-                "title": _("Administration"),
-                "description": _("People, roles, centres, certification bodies, referential."),
-                "url": reverse("admin:index"),
-            }
-        )
-    return actions
-
-
-@require_GET
-def dashboard(request):
-    """Landing page after sign-in: what each of the user's roles can do."""
-    scope = scope_of(request.user)
-    roles = [label for value, label in Role.choices if value in scope.roles]
-    return render(
-        request,
-        "labelling/dashboard.html",
-        {"roles": roles, "actions": _dashboard_actions(scope)},
     )

@@ -1,8 +1,10 @@
+"""Pages at the root: the public home and centre pages, the signed-in dashboard, legal pages."""
+
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from . import views
+from ..views import dashboard, public
 
 
 def _public_page(template: str):
@@ -10,13 +12,13 @@ def _public_page(template: str):
 
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("", public.home, name="home"),
+    path("tableau-de-bord/", dashboard.dashboard, name="dashboard"),
     path("accessibilite/", _public_page("pages/accessibility.html"), name="accessibility"),
     path("mentions-legales/", _public_page("pages/legal_notice.html"), name="legal_notice"),
-    path("label/", include("labelling.urls_label")),
+    path("label/", include("labelling.urls.label")),
     path("donnees-personnelles/", _public_page("pages/personal_data.html"), name="personal_data"),
     # Before centres.urls.public in config/urls.py: only this exact path is taken here, so
     # "centres-publics/<code>/plan-d-action/" still reaches centres.
-    path("centres-publics/<slug:code>/", views.public_centre, name="public_centre"),
+    path("centres-publics/<slug:code>/", public.public_centre, name="public_centre"),
 ]

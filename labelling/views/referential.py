@@ -12,12 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from centres.access import has_role, role_required
 from centres.enums import Role
 
-from . import services
-from .enums import ReferentialStatus
-from .forms import ReferentialVersionForm, body_is_utf8
-from .models import Application, AuditCriterion, Decision, Referential
-from .queries import level_rule_rows, previous_version, referential_changes
-from .views_label import _conflict
+from .. import services
+from ..enums import ReferentialStatus
+from ..forms._common import body_is_utf8
+from ..forms.referential import ReferentialVersionForm
+from ..models import Application, AuditCriterion, Decision, Referential
+from ..queries import level_rule_rows, previous_version, referential_changes
+from ._common import _conflict
 
 READERS = (Role.DITP_ADMIN, Role.DECIDER)
 
@@ -39,7 +40,7 @@ def referential_list(request):
     )
     return render(
         request,
-        "labelling/referential_list.html",
+        "labelling/referential/referential_list.html",
         {
             "referentials": [(r, used.get(r.pk, 0)) for r in referentials],
             "can_edit": has_role(request.user, Role.DITP_ADMIN),
@@ -57,7 +58,7 @@ def referential_detail(request, pk: int):
     )
     return render(
         request,
-        "labelling/referential_detail.html",
+        "labelling/referential/referential_detail.html",
         {
             "referential": referential,
             "previous": previous,
@@ -84,7 +85,9 @@ def referential_new_version(request, pk: int):
         except services.LabelError as error:
             form.add_error(None, str(error))
             context = {"source": source, "form": form}
-            return render(request, "labelling/referential_form.html", context, status=409)
+            return render(
+                request, "labelling/referential/referential_form.html", context, status=409
+            )
         messages.success(
             request,
             _("Version %(version)s is created as a draft. Check the changes, then put it in force.")
@@ -93,7 +96,10 @@ def referential_new_version(request, pk: int):
         return redirect("labelling:referential_detail", pk=new.pk)
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "labelling/referential_form.html", {"source": source, "form": form}, status=status
+        request,
+        "labelling/referential/referential_form.html",
+        {"source": source, "form": form},
+        status=status,
     )
 
 
@@ -117,6 +123,6 @@ def referential_activate(request, pk: int):
         return redirect("labelling:referential_detail", pk=referential.pk)
     return render(
         request,
-        "labelling/referential_activate.html",
+        "labelling/referential/referential_activate.html",
         {"referential": referential, "in_force": in_force},
     )
