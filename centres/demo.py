@@ -99,6 +99,8 @@ def organisation_seed() -> Structure:
                 "name": centre_name(city),
                 "city": city,
                 "postal_code": postal_code,
+                # 800 agents in 20 centres (the press release of 26 June 2025).
+                "agents_count": 40,
             },
         )
     CertificationBody.objects.update_or_create(

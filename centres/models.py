@@ -20,6 +20,11 @@ class Network(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Deactivated, it stays in the history but takes no new work."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -38,6 +43,12 @@ class Structure(models.Model):
     name = models.CharField(_("name"), max_length=200)
     typology = models.CharField(_("typology"), max_length=120, blank=True)
     phone_number = models.CharField(_("phone number"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("contact e-mail address"), blank=True)
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Deactivated, it stays in the history but takes no new work."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -56,6 +67,16 @@ class Centre(models.Model):
     name = models.CharField(_("name"), max_length=200)
     city = models.CharField(_("city"), max_length=120)
     postal_code = models.CharField(_("postal code"), max_length=10)
+    agents_count = models.PositiveIntegerField(
+        _("number of agents"),
+        default=0,
+        help_text=_("Agents working in the centre: the base of the agent participation rate."),
+    )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Deactivated, it stays in the history but takes no new work."),
+    )
 
     class Meta:
         ordering = ["city"]
@@ -72,6 +93,11 @@ class CertificationBody(models.Model):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
     accreditation = models.CharField(_("accreditation reference"), max_length=200, blank=True)
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Deactivated, it stays in the history but takes no new work."),
+    )
 
     class Meta:
         ordering = ["name"]

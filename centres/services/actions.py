@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from ..enums import (
     ActionStatus,
     Role,
 )
+from ..mail import mail_message
 from ..models import (
     Action,
     ActionEvent,
@@ -321,16 +321,9 @@ def _reminder_message(action: Action, user: User, today: date) -> EmailMultiAlte
         "url": settings.SITE_URL
         + reverse("centres:action_detail", kwargs={"code": action.centre.code, "pk": action.pk}),
     }
-    subject = render_to_string("centres/actions/emails/action_overdue_subject.txt", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=render_to_string("centres/actions/emails/action_overdue.txt", context),
-        to=[user.email],
+    return mail_message(
+        template="centres/actions/emails/action_overdue", context=context, to=[user.email]
     )
-    message.attach_alternative(
-        render_to_string("centres/actions/emails/action_overdue.html", context), "text/html"
-    )
-    return message
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from centres.mail import mail_message
 from centres.models import Centre
 
 from ..models import (
@@ -228,8 +229,6 @@ def agent_invitation_send(*, contact_id: int, reminder: bool) -> bool:
 
 def _agent_mail(*, contact: AgentContact, token: str, reminder: bool) -> None:
     from django.conf import settings
-    from django.core.mail import EmailMultiAlternatives
-    from django.template.loader import render_to_string
     from django.urls import reverse
 
     context = {
@@ -238,18 +237,9 @@ def _agent_mail(*, contact: AgentContact, token: str, reminder: bool) -> None:
         "reminder": reminder,
         "expires_at": invitation_expiry(campaign=contact.campaign, now=timezone.now()),
     }
-    subject = render_to_string(
-        "surveys/campaigns/emails/agent_invitation_subject.txt", context
-    ).strip()
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("surveys/campaigns/emails/agent_invitation.txt", context),
-        to=[contact.email],
-    )
-    message.attach_alternative(
-        render_to_string("surveys/campaigns/emails/agent_invitation.html", context), "text/html"
-    )
-    message.send()
+    mail_message(
+        template="surveys/campaigns/emails/agent_invitation", context=context, to=[contact.email]
+    ).send()
 
 
 def agent_contacts_purge(*, today: date) -> int:

@@ -13,12 +13,12 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from centres.enums import Role
+from centres.mail import mail_message
 from centres.models import Action, Centre, User
 
 from ..enums import RejectionReason, ReviewChannel, ReviewFeeling, ReviewState
@@ -236,16 +236,7 @@ def _clock_message(
         "deadline": review.deadline,
         "url": url,
     }
-    subject = render_to_string(f"surveys/reviews/emails/{name}_subject.txt", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=render_to_string(f"surveys/reviews/emails/{name}.txt", context),
-        to=[user.email],
-    )
-    message.attach_alternative(
-        render_to_string(f"surveys/reviews/emails/{name}.html", context), "text/html"
-    )
-    return message
+    return mail_message(template=f"surveys/reviews/emails/{name}", context=context, to=[user.email])
 
 
 @transaction.atomic

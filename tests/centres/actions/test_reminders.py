@@ -138,3 +138,15 @@ def test_a_real_worker_sends_the_reminder_once(celery_worker_process, organisati
     wait_for(lambda: ActionReminder.objects.filter(action=action).exists())
     wait_for(lambda: action.events.count() == 1)
     assert ActionReminder.objects.get(action=action).recipients == 1
+
+
+def test_the_reminder_reads_apostrophes_and_brackets_as_typed_in_text_and_escaped_in_html(users):
+    action = ActionFactory(due_date=DUE, title="Rappeler l'usager <avant midi>")
+    action.centre.name = "Centre de contact d'Amiens"
+    action.centre.save(update_fields=["name"])
+    assert send(action, 1) == 1
+    [message] = mail.outbox
+    assert "d'Amiens" in message.body and "l'usager <avant midi>" in message.body
+    assert "&#x27;" not in message.subject + message.body and "&lt;" not in message.body
+    html = message.alternatives[0][0]
+    assert "&lt;avant midi&gt;" in html and "<avant midi>" not in html

@@ -8,7 +8,8 @@ import pytest
 from surveys.stats import Rate, wilson_interval
 
 # The shared folder sits beside the repository (CI provides it; a skip there is a failure).
-VECTORS = Path(__file__).resolve().parents[2].parent / "shared" / "vectors" / "satisfaction.json"
+REPOSITORY = Path(__file__).resolve().parents[3]
+VECTORS = REPOSITORY.parent / "shared" / "vectors" / "satisfaction.json"
 FIELDS = {
     "tres_satisfait": "very_satisfied",
     "plutot_satisfait": "rather_satisfied",
