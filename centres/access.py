@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from .enums import ROLES_SEEING_ALL_CENTRES, Role
-from .models import Action, Centre, RoleAssignment, SelfAssessment
+from .models import Action, Centre, Network, RoleAssignment, SelfAssessment, Structure
 
 _CACHE_ATTRIBUTE = "_spplus_scope"
 
@@ -151,3 +151,36 @@ def get_action(centre: Centre, pk: int) -> Action:
     return get_object_or_404(
         Action.objects.select_related("owner_user", "centre"), centre=centre, pk=pk
     )
+
+
+# --- Organisation pages ----------------------------------------------------------------------
+
+# Who manages the organisation: the DITP everywhere, a correspondent within their network(s).
+ORGANISATION_MANAGERS = (Role.DITP_ADMIN, Role.CORRESPONDENT)
+
+
+def managed_networks(user) -> QuerySet[Network]:
+    """Networks whose structures and centres the user creates and edits."""
+    scope = scope_of(user)
+    if scope.has(Role.DITP_ADMIN):
+        return Network.objects.all()
+    if scope.has(Role.CORRESPONDENT):
+        return Network.objects.filter(id__in=scope.network_ids)
+    return Network.objects.none()
+
+
+def managed_structures(user) -> QuerySet[Structure]:
+    return Structure.objects.filter(network__in=managed_networks(user)).select_related("network")
+
+
+def managed_organisation_centres(user) -> QuerySet[Centre]:
+    """Centres whose details the user edits (not their self-assessment: that is the referent's)."""
+    return Centre.objects.filter(structure__network__in=managed_networks(user)).select_related(
+        "structure"
+    )
+
+
+def get_managed(user, queryset_of: Callable, code: str):
+    """An organisation object by code among those the user manages (403 no role, 404 other)."""
+    require_role(user, *ORGANISATION_MANAGERS)
+    return get_object_or_404(queryset_of(user), code=code)

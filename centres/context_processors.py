@@ -17,6 +17,8 @@ def _navigation(user) -> list[dict]:
     items.append({"label": _("Dashboard"), "url": reverse("dashboard")})
     if scope.roles:
         items.append({"label": _("Centres"), "url": reverse("centres:list")})
+    if scope.has(Role.DITP_ADMIN, Role.CORRESPONDENT):
+        items.append({"label": _("Organisation"), "url": reverse("organisation:home")})
     if scope.has(Role.DITP_ADMIN):
         items.append({"label": _("Administration"), "url": reverse("admin:index")})
     return items

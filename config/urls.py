@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("centres.urls.accounts")),
     path("centres/", include("centres.urls")),
     path("centres-publics/", include("centres.urls.public")),
+    path("organisation/", include("centres.urls.organisation")),
     path("", include("surveys.urls")),
     path("healthz", healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -308,6 +308,19 @@ SCREENS = [
     Screen("home", kwargs=public.home_with_labels),
     Screen("surveys:open_data"),  # no published campaign
     Screen("surveys:open_data", kwargs=public.open_data_published),
+    # centres: organisation pages (the DITP, the correspondents in their network), CSV import.
+    Screen("organisation:home", Role.DITP_ADMIN),
+    Screen("organisation:import", Role.CORRESPONDENT),
+    Screen("organisation:import", Role.CORRESPONDENT, state="submitted empty"),
+    Screen("organisation:network_create", Role.DITP_ADMIN),
+    Screen("organisation:network_edit", Role.DITP_ADMIN, kwargs={"code": "dgfip"}),
+    Screen("organisation:structure_create", Role.CORRESPONDENT, state="submitted empty"),
+    Screen("organisation:structure_detail", Role.CORRESPONDENT, kwargs={"code": "dgfip-pap"}),
+    Screen("organisation:structure_edit", Role.CORRESPONDENT, kwargs={"code": "dgfip-pap"}),
+    Screen("organisation:centre_create", Role.DITP_ADMIN, state="submitted empty"),
+    Screen("organisation:centre_edit", Role.CORRESPONDENT, kwargs=LILLE),
+    Screen("organisation:body_create", Role.DITP_ADMIN),
+    Screen("organisation:body_edit", Role.DITP_ADMIN, kwargs={"code": "organisme-demo"}),
 ]
 
 
