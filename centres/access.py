@@ -184,3 +184,91 @@ def get_managed(user, queryset_of: Callable, code: str):
     """An organisation object by code among those the user manages (403 no role, 404 other)."""
     require_role(user, *ORGANISATION_MANAGERS)
     return get_object_or_404(queryset_of(user), code=code)
+
+
+# --- People and roles ------------------------------------------------------------------------
+
+# Who manages people: the DITP (every role), a correspondent (their network's referents), the
+# lead of a certification body (its auditors).
+PEOPLE_MANAGERS = (Role.DITP_ADMIN, Role.CORRESPONDENT, Role.AUDITOR)
+
+
+@dataclass(frozen=True)
+class PeopleRights:
+    """The roles and scopes a manager may grant and revoke, and whom they see."""
+
+    roles: tuple[str, ...]
+    centres: QuerySet
+    networks: QuerySet
+    bodies: QuerySet
+    is_ditp: bool
+
+    def covers(self, assignment: RoleAssignment) -> bool:
+        """True when the manager may revoke this role (its role and scope are theirs)."""
+        if assignment.role not in self.roles:
+            return False
+        if self.is_ditp:
+            return True
+        if assignment.role == Role.REFERENT:
+            return self.centres.filter(pk=assignment.centre_id).exists()
+        if assignment.role == Role.AUDITOR:
+            return (
+                not assignment.is_body_lead
+                and self.bodies.filter(pk=assignment.certification_body_id).exists()
+            )
+        return False
+
+
+def people_rights(user) -> PeopleRights:
+    """What the user may do on the people pages (403 when nothing)."""
+    from .models import CertificationBody
+
+    scope = require_role(user, *PEOPLE_MANAGERS)
+    if scope.has(Role.DITP_ADMIN):
+        return PeopleRights(
+            roles=tuple(Role.values),
+            centres=Centre.objects.filter(is_active=True),
+            networks=Network.objects.filter(is_active=True),
+            bodies=CertificationBody.objects.filter(is_active=True),
+            is_ditp=True,
+        )
+    roles = []
+    centres = Centre.objects.none()
+    bodies = CertificationBody.objects.none()
+    if scope.has(Role.CORRESPONDENT):
+        roles.append(Role.REFERENT)
+        centres = Centre.objects.filter(is_active=True, structure__network_id__in=scope.network_ids)
+    led = RoleAssignment.objects.filter(user=user, role=Role.AUDITOR, is_body_lead=True)
+    led_ids = list(led.values_list("certification_body_id", flat=True))
+    if led_ids:
+        roles.append(Role.AUDITOR)
+        bodies = CertificationBody.objects.filter(is_active=True, id__in=led_ids)
+    if not roles:
+        raise PermissionDenied(_("Your role does not give access to this page."))
+    return PeopleRights(
+        roles=tuple(roles),
+        centres=centres,
+        networks=Network.objects.none(),
+        bodies=bodies,
+        is_ditp=False,
+    )
+
+
+def managed_people(rights: PeopleRights) -> QuerySet:
+    """The accounts a manager sees: everyone for the DITP, else those holding a role they cover."""
+    from .models import User
+
+    if rights.is_ditp:
+        return User.objects.all()
+    return User.objects.filter(
+        Q(role_assignments__role=Role.REFERENT, role_assignments__centre__in=rights.centres)
+        | Q(
+            role_assignments__role=Role.AUDITOR,
+            role_assignments__certification_body__in=rights.bodies,
+        )
+    ).distinct()
+
+
+def get_person(rights: PeopleRights, pk: int):
+    """A person the manager sees, else 404."""
+    return get_object_or_404(managed_people(rights), pk=pk)

@@ -177,6 +177,19 @@ MATRIX = {
     "organisation:centre_edit": ({"code": "lille"}, ORGANISATION_MANAGERS),
     "organisation:body_create": ({}, DITP_ONLY),
     "organisation:body_edit": ({"code": "organisme-demo"}, DITP_ONLY),
+    # centres: people and roles (no account has this id: 404 once the role passes; the
+    # auditor of the matrix leads no body). Writes are POST only.
+    "organisation:people": ({}, ORGANISATION_MANAGERS),
+    "organisation:person_invite": ({}, ORGANISATION_MANAGERS),
+    "organisation:person_detail": (
+        {"pk": 999999},
+        signed_in(403, ditp_admin=404, correspondent=404),
+    ),
+    "organisation:person_role_add": ({"pk": 999999}, signed_in(405)),
+    "organisation:person_role_revoke": ({"pk": 999999, "role_pk": 1}, signed_in(405)),
+    "organisation:person_activation": ({"pk": 999999}, signed_in(405)),
+    "organisation:person_invite_again": ({"pk": 999999}, signed_in(405)),
+    "accounts:invitation": ({"token": "x" * 43}, everyone(404)),
 }
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ..views import organisation
+from ..views import organisation, people
 
 app_name = "organisation"
 
@@ -18,4 +18,16 @@ urlpatterns = [
     path("centres/<slug:code>/modifier/", organisation.centre_edit, name="centre_edit"),
     path("organismes/nouveau/", organisation.body_create, name="body_create"),
     path("organismes/<slug:code>/modifier/", organisation.body_edit, name="body_edit"),
+    # People and roles.
+    path("personnes/", people.person_list, name="people"),
+    path("personnes/inviter/", people.person_invite, name="person_invite"),
+    path("personnes/<int:pk>/", people.person_detail, name="person_detail"),
+    path("personnes/<int:pk>/roles/", people.person_role_add, name="person_role_add"),
+    path(
+        "personnes/<int:pk>/roles/<int:role_pk>/retrait/",
+        people.person_role_revoke,
+        name="person_role_revoke",
+    ),
+    path("personnes/<int:pk>/activation/", people.person_activation, name="person_activation"),
+    path("personnes/<int:pk>/invitation/", people.person_invite_again, name="person_invite_again"),
 ]

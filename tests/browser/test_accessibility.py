@@ -43,6 +43,8 @@ NOT_PAGES |= {"labelling:evidence_download"}  # file download
 NOT_PAGES |= {"surveys:export_status", "surveys:export_download", "surveys:export_job_retry"}
 NOT_PAGES |= {"surveys:open_data_csv"}  # CSV download
 NOT_PAGES |= {"surveys:campaign_links"}  # POST only, CSV download
+NOT_PAGES |= {"organisation:person_role_add", "organisation:person_role_revoke"}  # POST only
+NOT_PAGES |= {"organisation:person_activation", "organisation:person_invite_again"}  # POST only
 
 
 def _main_submit(page):
@@ -137,6 +139,10 @@ def campaigns_listed(world) -> dict:
 
 INVALID_RESET_LINK = {"uidb64": "MQ", "token": "invalid-link"}
 LILLE = {"code": "lille"}
+
+
+def the_referent(world) -> dict:
+    return {"pk": world.users[Role.REFERENT].pk}
 
 
 @dataclass(frozen=True)
@@ -321,6 +327,10 @@ SCREENS = [
     Screen("organisation:centre_edit", Role.CORRESPONDENT, kwargs=LILLE),
     Screen("organisation:body_create", Role.DITP_ADMIN),
     Screen("organisation:body_edit", Role.DITP_ADMIN, kwargs={"code": "organisme-demo"}),
+    Screen("organisation:people", Role.DITP_ADMIN),
+    Screen("organisation:person_invite", Role.CORRESPONDENT, state="submitted empty"),
+    Screen("organisation:person_detail", Role.DITP_ADMIN, kwargs=the_referent),
+    Screen("accounts:invitation", kwargs={"token": "x" * 43}),  # 404: expired or used
 ]
 
 
