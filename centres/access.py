@@ -9,12 +9,20 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from .enums import ROLES_SEEING_ALL_CENTRES, Role
-from .models import Action, Centre, Network, RoleAssignment, SelfAssessment, Structure
+from .models import (
+    Action,
+    Centre,
+    Network,
+    Notification,
+    RoleAssignment,
+    SelfAssessment,
+    Structure,
+)
 
 _CACHE_ATTRIBUTE = "_spplus_scope"
 
@@ -30,6 +38,8 @@ class Scope:
     centre_ids: frozenset[int]
     network_ids: frozenset[int]
     certification_body_ids: frozenset[int]
+    # The header's count, read in the same query (a person without a role is told nothing).
+    unread_notifications: int = 0
 
     def has(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
@@ -39,18 +49,26 @@ EMPTY_SCOPE = Scope(frozenset(), frozenset(), frozenset(), frozenset())
 
 
 def scope_of(user) -> Scope:
-    """Return the user's roles and scopes (one query, cached on the user object)."""
+    """Return the user's roles, scopes and unread notifications (one query, cached on the user
+    object)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return EMPTY_SCOPE
     cached = getattr(user, _CACHE_ATTRIBUTE, None)
     if cached is not None:
         return cached
+    unread = (
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .values("recipient")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
     rows = list(
-        RoleAssignment.objects.filter(user=user).values_list(
-            "role", "centre_id", "network_id", "certification_body_id"
-        )
+        RoleAssignment.objects.filter(user=user)
+        .annotate(unread=Subquery(unread))
+        .values_list("role", "centre_id", "network_id", "certification_body_id", "unread")
     )
     scope = Scope(
+        unread_notifications=rows[0][4] or 0 if rows else 0,
         roles=frozenset(row[0] for row in rows),
         centre_ids=frozenset(row[1] for row in rows if row[1]),
         network_ids=frozenset(row[2] for row in rows if row[2]),

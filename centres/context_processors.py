@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from .access import scope_of
 from .enums import Role
+from .notifications import unread_count
 
 
 def _navigation(user) -> list[dict]:
@@ -33,6 +34,7 @@ def shell(request) -> dict:
     for item in navigation:
         item["current"] = item["url"] == current
     return {
+        "unread_notifications": unread_count(user),
         "PRODUCT_NAME": settings.PRODUCT_NAME,
         "OPERATOR_NAME": settings.OPERATOR_NAME,
         "STATE_BRAND": settings.STATE_BRAND,

@@ -564,3 +564,39 @@ class ActionReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} — {self.day}"
+
+
+class Notification(models.Model):
+    """What one person is told about one workflow step: listed in the product, e-mailed once.
+
+    (recipient, kind, key) is unique: a step notified twice (a retried task) adds nothing."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=40)
+    key = models.CharField(max_length=120)
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"))
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "key"], name="one_notification_a_step_a_person"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "read_at"],
+                name="notification_unread",
+                condition=Q(read_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

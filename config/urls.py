@@ -10,6 +10,7 @@ urlpatterns = [
     path("centres/", include("centres.urls")),
     path("centres-publics/", include("centres.urls.public")),
     path("organisation/", include("centres.urls.organisation")),
+    path("notifications/", include("centres.urls.notifications")),
     path("", include("surveys.urls")),
     path("healthz", healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),

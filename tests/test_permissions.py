@@ -190,6 +190,9 @@ MATRIX = {
     "organisation:person_activation": ({"pk": 999999}, signed_in(405)),
     "organisation:person_invite_again": ({"pk": 999999}, signed_in(405)),
     "accounts:invitation": ({"token": "x" * 43}, everyone(404)),
+    "notifications:list": ({}, signed_in(200)),
+    "surveys:campaign_import": (MATRIX_CAMPAIGN, CAMPAIGN_READERS),
+    "notifications:mark_read": ({}, signed_in(405)),  # POST only
 }
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centres.models import User
+from centres.notifications import notify_on_commit
 
 from ..decision_log import log_append
 from ..enums import (
@@ -26,6 +27,7 @@ from ..models import (
     Decision,
     Proposal,
 )
+from ..notifications import notify_label_status_on_commit
 from ._common import (
     FOLLOW_UP_MONTHS,
     LABELLED_STATUSES,
@@ -82,6 +84,7 @@ def proposal_make(*, application_id: int, outcome: str, motivation: str, by: Use
             "referential_version": application.referential.version,
         },
     )
+    notify_on_commit("proposal_made", proposal)
     return proposal
 
 
@@ -165,6 +168,7 @@ def decision_take(
         decided_on=decided_on or timezone.localdate(),
     )
     _move(application, to=S.DECIDED, by=by, note=motivation)
+    notify_on_commit("decision_taken", decision)
     return decision
 
 
@@ -219,6 +223,7 @@ def _label_status_change(
     reason = _require_text(reason, _("The reason"))
     _move(application, to=to, by=by, note=reason)
     _log_status(application, log_kind, by, reason)
+    notify_label_status_on_commit(application)
     return application
 
 
@@ -286,6 +291,7 @@ def appeal_file(*, application_id: int, reason: str, by: User) -> Appeal:
         actor=by,
         payload={"appeal": appeal.pk, "decision": appeal.decision_id, "reason": reason},
     )
+    notify_on_commit("appeal_filed", appeal)
     return appeal
 
 
@@ -340,6 +346,7 @@ def appeal_review(
             decided_on=timezone.localdate(),
         )
         _move(application, to=S.DECIDED, by=by, note=motivation)
+    notify_on_commit("appeal_examined", appeal)
     return appeal
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from centres.enums import Role
 from centres.mail import mail_message
 from centres.models import Action, Centre, User
+from centres.notifications import notify_on_commit
 
 from ..enums import RejectionReason, ReviewChannel, ReviewFeeling, ReviewState
 from ..models import REVIEW_ANSWER_DAYS, REVIEW_MAX_LENGTH, REVIEW_REMINDER_DAYS, Review
@@ -87,6 +88,7 @@ def review_publish(
     review.published_at = review.moderated_at = now
     review.moderated_by = by
     review.save(update_fields=fields)
+    notify_on_commit("review_published", review)
     logger.info(
         "review_published review_id=%s centre=%s masked=%s user_id=%s",
         review.pk,
@@ -271,6 +273,7 @@ def review_clock_advance(*, review_id: int, now: datetime) -> str | None:
     elif step == STEP_DAY5:
         review.reminded_day5_at = now
         review.save(update_fields=["reminded_day5_at"])
+        notify_on_commit("review_about_to_breach", review)
     else:
         review.reminded_day3_at = now
         review.save(update_fields=["reminded_day3_at"])

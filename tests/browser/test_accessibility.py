@@ -45,6 +45,7 @@ NOT_PAGES |= {"surveys:open_data_csv"}  # CSV download
 NOT_PAGES |= {"surveys:campaign_links"}  # POST only, CSV download
 NOT_PAGES |= {"organisation:person_role_add", "organisation:person_role_revoke"}  # POST only
 NOT_PAGES |= {"organisation:person_activation", "organisation:person_invite_again"}  # POST only
+NOT_PAGES |= {"notifications:mark_read"}  # POST only
 
 
 def _main_submit(page):
@@ -139,6 +140,12 @@ def campaigns_listed(world) -> dict:
 
 INVALID_RESET_LINK = {"uidb64": "MQ", "token": "invalid-link"}
 LILLE = {"code": "lille"}
+
+
+def notified(world) -> dict:
+    """A decided application: its steps have notified the correspondent (the list has rows)."""
+    label.decided_application(world)
+    return {}
 
 
 def the_referent(world) -> dict:
@@ -331,6 +338,10 @@ SCREENS = [
     Screen("organisation:person_invite", Role.CORRESPONDENT, state="submitted empty"),
     Screen("organisation:person_detail", Role.DITP_ADMIN, kwargs=the_referent),
     Screen("accounts:invitation", kwargs={"token": "x" * 43}),  # 404: expired or used
+    Screen("notifications:list", Role.REFERENT),  # empty state
+    Screen("notifications:list", Role.CORRESPONDENT, kwargs=notified),
+    Screen("surveys:campaign_import", Role.CORRESPONDENT, kwargs=campaign_with_links),
+    Screen("surveys:campaign_import", Role.DITP_ADMIN, "submitted empty", campaign_with_links),
 ]
 
 
