@@ -99,7 +99,9 @@ class CampaignCreateForm(SingleValuesMixin, forms.Form):
         empty_label=None,
     )
     structure = forms.ModelChoiceField(
-        label=_("Labelled structure"), queryset=Structure.objects.order_by("name"), empty_label=None
+        label=_("Labelled structure"),
+        queryset=Structure.objects.filter(is_active=True).order_by("name"),
+        empty_label=None,
     )
     centres = forms.TypedMultipleChoiceField(
         label=_("Centres surveyed"),
@@ -126,7 +128,10 @@ class CampaignCreateForm(SingleValuesMixin, forms.Form):
     def __init__(self, *args, structure: Structure | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         centres = list(
-            Centre.objects.select_related("structure").order_by("structure__name", "name")
+            # A deactivated centre or structure takes no new campaign (centres' organisation).
+            Centre.objects.filter(is_active=True, structure__is_active=True)
+            .select_related("structure")
+            .order_by("structure__name", "name")
         )
         several = len({c.structure_id for c in centres}) > 1
         self.centres_by_pk = {c.pk: c for c in centres}

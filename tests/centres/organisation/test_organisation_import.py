@@ -147,3 +147,13 @@ def test_a_forged_hash_is_refused_in_french(as_correspondent):
     )
     assert response.status_code == 400
     assert "Ce fichier n'est plus disponible" in response.content.decode()
+
+
+def test_the_import_forms_resist_the_corpus(as_correspondent):
+    from tests.bad_input import check_form_resists_bad_input
+
+    url = reverse("organisation:import")
+    check_form_resists_bad_input(as_correspondent, url, valid={"file": "centres.csv"})
+    check_form_resists_bad_input(
+        as_correspondent, url, valid={"sha256": "0" * 64, "filename": "centres.csv"}
+    )

@@ -194,3 +194,15 @@ def test_the_network_and_body_forms_resist_the_corpus(as_ditp):
         valid={**valid, "accreditation": "X"},
         may_accept=free_text("code", "name", "accreditation"),
     )
+
+
+def test_deactivated_centres_and_bodies_take_no_new_work(as_ditp):
+    Centre.objects.filter(code="lille").update(is_active=False)
+    CertificationBody.objects.filter(code="organisme-demo").update(is_active=False)
+    form = as_ditp.get(reverse("surveys:campaign_create")).context["form"]
+    offered = {label for _value, label in form.fields["centres"].choices}
+    assert "Centre de contact de Lille" not in offered and "Centre de contact de Lens" in offered
+    form = as_ditp.get(reverse("labelling:application_create")).context["form"]
+    assert not form.fields["certification_body"].queryset.exists()
+    invite = as_ditp.get(reverse("organisation:person_invite")).context["form"]
+    assert not invite.fields["centre"].queryset.filter(code="lille").exists()

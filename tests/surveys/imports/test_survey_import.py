@@ -203,3 +203,12 @@ def test_broken_files_are_a_french_400(as_correspondent, campaign, name, content
     response = preview(as_correspondent, campaign, SimpleUploadedFile(name, content))
     assert response.status_code == 400
     assert not Response.objects.exists()
+
+
+def test_the_import_forms_resist_the_corpus(as_correspondent, campaign):
+    from tests.bad_input import check_form_resists_bad_input
+
+    check_form_resists_bad_input(as_correspondent, url(campaign), valid={"file": "fiches.csv"})
+    check_form_resists_bad_input(
+        as_correspondent, url(campaign), valid={"sha256": "0" * 64, "filename": "fiches.csv"}
+    )
