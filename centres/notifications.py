@@ -11,6 +11,8 @@ the tasks; this module never imports an upper app."""
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
 
 from django.apps import apps
 from django.conf import settings
@@ -58,11 +60,26 @@ def register(kind: Kind) -> Kind:
 
 def notify_on_commit(kind: str, obj, *, key: str = "") -> None:
     """Tell the concerned people about `obj` once the current transaction commits."""
-    from .tasks import send_notifications
-
     if kind not in KINDS:
         raise KeyError(f"unknown notification kind {kind!r}")
-    send_notifications.delay_on_commit(kind, obj.pk, key or str(obj.pk))
+    transaction.on_commit(partial(_dispatch, kind, obj.pk, key or str(obj.pk)))
+
+
+def _dispatch(kind: str, object_id: int, key: str) -> None:
+    """After commit: queue the delivery. The step is saved already, so a broker down must not
+    become an error page: the delivery then runs here; an e-mail that cannot leave stays
+    pending for `send_pending_notification_emails` (beat)."""
+    from .tasks import send_notifications
+
+    try:
+        send_notifications.delay(kind, object_id, key)
+        return
+    except Exception as exc:  # noqa: BLE001 - broker, result store or SMTP down
+        logger.warning("notification_dispatch_failed kind=%s error=%s", kind, type(exc).__name__)
+    try:
+        deliver(kind, object_id, key)
+    except Exception as exc:  # noqa: BLE001 - the rows are written; the e-mails wait
+        logger.warning("notification_delivery_failed kind=%s error=%s", kind, type(exc).__name__)
 
 
 # --- Who: active people holding a role within a scope -----------------------------------------
@@ -134,6 +151,17 @@ def _email_pending(kind: str, key: str) -> int:
             sent += 1
     logger.info("notifications_sent kind=%s key=%s emails=%s", kind, key, sent)
     return sent
+
+
+def email_pending_sweep(*, older_than_minutes: int = 5) -> int:
+    """E-mail the notifications whose e-mail could not leave (SMTP or broker down meanwhile)."""
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    steps = (
+        Notification.objects.filter(emailed_at__isnull=True, created_at__lt=cutoff)
+        .values_list("kind", "key")
+        .distinct()
+    )
+    return sum(_email_pending(kind, key) for kind, key in list(steps) if kind in KINDS)
 
 
 def _email(notification: Notification):

@@ -55,3 +55,11 @@ def send_notifications(self, kind: str, object_id: int, key: str) -> int:
         return deliver(kind, object_id, key)
     except (SMTPException, OSError) as exc:
         raise self.retry(exc=exc) from exc
+
+
+@shared_task(bind=True, max_retries=0, time_limit=300, soft_time_limit=240)
+def send_pending_notification_emails(self) -> int:
+    """Celery beat, every 10 minutes: the notification e-mails that could not leave."""
+    from .notifications import email_pending_sweep
+
+    return email_pending_sweep()

@@ -74,6 +74,11 @@ app.conf.beat_schedule = {
         "task": "surveys.tasks.purge_exports",
         "schedule": crontab(hour=3, minute=45),
     },
+    # Notification e-mails that could not leave (SMTP or broker down when the step committed).
+    "centres-pending-notification-emails": {
+        "task": "centres.tasks.send_pending_notification_emails",
+        "schedule": crontab(minute="*/10"),
+    },
     # Follow-up audits due within 60 days: the label's people are told (once per due date).
     "labelling-follow-up-audits-due": {
         "task": "labelling.tasks.notify_follow_up_audits_due",

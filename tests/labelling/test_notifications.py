@@ -241,3 +241,48 @@ def test_the_list_reads_in_a_fixed_number_of_queries(client, users, django_asser
     client.force_login(referent)
     with django_assert_max_num_queries(12):
         client.get(reverse("notifications:list"))
+
+
+def _broker_down(*args, **kwargs):
+    raise RuntimeError("Retry limit exceeded while trying to reconnect to the broker")
+
+
+def test_with_the_broker_down_the_step_succeeds_and_is_delivered_here(
+    application, users, committed, monkeypatch, caplog
+):
+    from centres.tasks import send_notifications
+
+    monkeypatch.setattr(send_notifications, "delay", _broker_down)
+    committed(
+        services.application_submit, application_id=application.pk, by=users[Role.CORRESPONDENT]
+    )
+    assert "notification_dispatch_failed" in caplog.text
+    assert told("application_submitted") == emails(users, Role.AUDITOR, Role.DITP_ADMIN, *STRUCTURE)
+    assert len(mail.outbox) == len(told("application_submitted"))
+
+
+def test_an_email_that_cannot_leave_waits_for_the_sweeper(
+    application, users, committed, monkeypatch
+):
+    from smtplib import SMTPException
+
+    from django.core.mail import EmailMultiAlternatives
+
+    from centres.notifications import email_pending_sweep
+
+    def smtp_down(self, *args, **kwargs):
+        raise SMTPException("421 service not available")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(EmailMultiAlternatives, "send", smtp_down)
+        committed(
+            services.application_submit,
+            application_id=application.pk,
+            by=users[Role.CORRESPONDENT],
+        )
+    application.refresh_from_db()
+    assert application.status == "submitted" and mail.outbox == []
+    assert not Notification.objects.filter(emailed_at__isnull=False).exists()
+    sent = email_pending_sweep(older_than_minutes=0)
+    assert sent == len(told("application_submitted")) == len(mail.outbox)
+    assert email_pending_sweep(older_than_minutes=0) == 0
