@@ -20,6 +20,7 @@ from labelling.models import AuditCriterion
 from labelling.notifications import follow_up_due_sweep
 from tests.factories import CentreFactory, CertificationBodyFactory, NetworkFactory, make_user
 
+from ..conftest import requires_broker, requires_postgresql, wait_for
 from .conftest import drive, fill_grid
 
 pytestmark = pytest.mark.django_db
@@ -286,3 +287,20 @@ def test_an_email_that_cannot_leave_waits_for_the_sweeper(
     sent = email_pending_sweep(older_than_minutes=0)
     assert sent == len(told("application_submitted")) == len(mail.outbox)
     assert email_pending_sweep(older_than_minutes=0) == 0
+
+
+@requires_broker
+@requires_postgresql
+def test_a_real_worker_delivers_after_commit(celery_worker_process, application, users):
+    services.application_submit(application_id=application.pk, by=users[Role.CORRESPONDENT])
+    expected = emails(users, Role.AUDITOR, Role.DITP_ADMIN, *STRUCTURE)
+    wait_for(
+        lambda: (
+            Notification.objects.filter(
+                kind="application_submitted", emailed_at__isnull=False
+            ).count()
+            == len(expected)
+        ),
+        timeout=60,
+    )
+    assert told("application_submitted") == expected

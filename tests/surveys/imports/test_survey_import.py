@@ -18,6 +18,7 @@ from surveys.models import Answer, DailyRollup, Response, SurveyImport
 from surveys.services.imports import ImportRefused, survey_import_apply, survey_import_check
 from surveys.services.rollups import rollups_differences
 
+from ...conftest import requires_postgresql
 from ..worlds import campaign_of
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +213,45 @@ def test_the_import_forms_resist_the_corpus(as_correspondent, campaign):
     check_form_resists_bad_input(
         as_correspondent, url(campaign), valid={"sha256": "0" * 64, "filename": "fiches.csv"}
     )
+
+
+@requires_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_imports_of_a_campaign_write_it_once(users):
+    import threading
+
+    from django.db import connection as default_connection
+
+    from centres.demo import organisation_seed
+
+    organisation_seed()
+    campaign = campaign_of(CITIZEN_CODE, "concurrente")
+    content = "\n".join([HEADER, *GOOD]).encode()
+    plan = survey_import_check(campaign=campaign, filename="a.csv", content=content)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def run():
+        try:
+            barrier.wait()
+            survey_import_apply(
+                campaign=campaign,
+                plan=plan,
+                filename="a.csv",
+                sha256="0" * 64,
+                by=users[Role.DITP_ADMIN],
+            )
+            outcomes.append("imported")
+        except ImportRefused:
+            outcomes.append("refused")
+        finally:
+            default_connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["imported", "refused"]
+    assert Response.objects.filter(campaign=campaign).count() == 3
+    assert rollups_differences(campaign_ids=[campaign.pk]) == []
