@@ -45,3 +45,13 @@ def read_upload(request, *, kind: str, sha: str) -> bytes | None:
         return None
     path = upload_root() / kind / sha
     return path.read_bytes() if path.is_file() else None
+
+
+def discard_upload(request, *, kind: str, sha: str) -> None:
+    """Forget an imported file: delete it and drop it from the session."""
+    if not isinstance(sha, str) or not SHA256.match(sha):
+        return
+    (upload_root() / kind / sha).unlink(missing_ok=True)
+    request.session[_SESSION_KEY] = [
+        k for k in request.session.get(_SESSION_KEY, []) if k != f"{kind}:{sha}"
+    ]

@@ -198,6 +198,14 @@ class _Checker:
             target.add(line.structure_code)
 
 
+def _with_leading_zero(values: dict[str, str]) -> dict[str, str]:
+    """A spreadsheet drops the leading zero of « 08000 » (Charleville-Mézières): put it back."""
+    postal_code = values["code_postal"]
+    if len(postal_code) == 4 and postal_code.isdigit():
+        values["code_postal"] = "0" + postal_code
+    return values
+
+
 def organisation_import_check(*, filename: str, content: bytes, networks) -> OrganisationImport:
     """Read and check the whole file; `networks` are those the user manages."""
     checker = _Checker(networks)
@@ -209,7 +217,8 @@ def organisation_import_check(*, filename: str, content: bytes, networks) -> Org
                 raise TabularError(
                     _("The file has more than %(max)s lines: split it.") % {"max": MAX_LINES}
                 )
-            checker.check(line, {name: cell(cells, positions, name) for name in COLUMNS})
+            values = {name: cell(cells, positions, name) for name in COLUMNS}
+            checker.check(line, _with_leading_zero(values))
     except TabularError as exc:
         return OrganisationImport(errors=[str(exc)])
     if not checker.result.lines and not checker.result.errors:

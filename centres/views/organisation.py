@@ -37,7 +37,7 @@ from ..services.organisation import (
     organisation_import_apply,
     organisation_import_check,
 )
-from ..uploads import read_upload, store_upload
+from ..uploads import discard_upload, read_upload, store_upload
 
 IMPORT_KIND = "organisation"
 
@@ -301,6 +301,7 @@ def _import_confirm(request) -> HttpResponse:
             _("Someone changed these structures or centres meanwhile: nothing was imported."),
         )
         return _import_page(request, form=UploadForm(), status=409)
+    discard_upload(request, kind=IMPORT_KIND, sha=confirm.cleaned_data["sha256"])
     messages.success(
         request,
         _("Import done: %(new)s centres created, %(updated)s updated.")

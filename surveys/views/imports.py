@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from centres.access import require_role
 from centres.enums import Role
-from centres.uploads import read_upload, store_upload
+from centres.uploads import discard_upload, read_upload, store_upload
 
 from ..access import get_campaign
 from ..enums import QuestionKind
@@ -96,6 +96,7 @@ def _confirm(request, campaign) -> HttpResponse:
     except ImportRefused as refusal:
         messages.error(request, str(refusal))
         return _page(request, campaign, form=SheetsUploadForm(), status=409)
+    discard_upload(request, kind=UPLOAD_KIND, sha=confirm.cleaned_data["sha256"])
     messages.success(
         request,
         _("%(count)s answer sheets imported: the campaign is marked « imported ».")

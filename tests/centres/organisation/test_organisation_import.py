@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from centres.enums import Role
 from centres.models import Centre, Structure
 from centres.services.organisation import COLUMNS
+from centres.uploads import upload_root
 from tests.factories import NetworkFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,8 +56,10 @@ def test_the_preview_counts_and_writes_nothing_until_confirmed(as_correspondent)
     assert not Structure.objects.filter(code="dgfip-sip").exists()
     assert Centre.objects.get(code="lille").agents_count == 40
 
+    sha = response.context["confirm"].initial["sha256"]
     response = confirm(as_correspondent, response)
     assert response.status_code == 302
+    assert not (upload_root() / "organisation" / sha).exists()  # the file is not kept
     assert Structure.objects.get(code="dgfip-sip").centres.count() == 2
     assert Centre.objects.get(code="sip-lyon").agents_count == 25
     assert Centre.objects.get(code="sip-brest").agents_count == 0
@@ -67,7 +70,7 @@ def test_every_error_names_its_line_and_column_in_french_and_nothing_is_stored(a
     bad = [
         GOOD[0],
         "dgfip;dgfip-sip;Services des impôts;Accueil;sip-lyon;Doublon;Lyon;69003;1",
-        "dgfip;dgfip-sip;Services des impôts;Accueil;Sip Tours;SIP;Tours;3700;beaucoup",
+        "dgfip;dgfip-sip;Services des impôts;Accueil;Sip Tours;SIP;Tours;370;beaucoup",
         "inconnu;autre;Autre;;autre-centre;Autre;Paris;75001;1",
     ]
     response = preview(as_correspondent, csv_file(bad))
@@ -124,12 +127,16 @@ def test_an_xlsx_file_is_read_like_a_csv(as_correspondent):
     sheet.append(
         ["dgfip", "dgfip-sip", "Services des impôts", "", "sip-pau", "SIP de Pau", "Pau", 64000, 12]
     )
+    sheet.append(
+        ["dgfip", "dgfip-sip", "Services des impôts", "", "sip-08", "SIP", "Charleville", 8000, 3]
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = preview(as_correspondent, SimpleUploadedFile("c.xlsx", buffer.getvalue()))
     assert response.status_code == 200
     confirm(as_correspondent, response)
     assert Centre.objects.get(code="sip-pau").postal_code == "64000"
+    assert Centre.objects.get(code="sip-08").postal_code == "08000"  # the zero Excel dropped
 
 
 def test_only_the_session_that_uploaded_the_file_may_confirm_it(as_correspondent, users):
