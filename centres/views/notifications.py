@@ -1,6 +1,7 @@
 """« Notifications »: what each step of the workflow told the signed-in person; mark read."""
 
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -28,12 +29,13 @@ def notification_list(request):
 
 @require_POST
 def notification_mark_read(request):
-    """Mark one notification (`id`) or all of them (no `id`) read; someone else's is ignored."""
+    """Mark one notification (`id`) or all of them (`tout=1`) read; someone else's is ignored."""
     ids = request.POST.getlist("id")
-    if ids and not all(value.isdigit() and len(value) < 12 for value in ids):
-        messages.error(request, _("This notification does not exist."))
-        return redirect("notifications:list")
-    count = mark_read(request.user, [int(value) for value in ids] if ids else None)
+    everything = request.POST.getlist("tout") == ["1"] and not ids
+    well_formed = len(ids) == 1 and ids[0].isdigit() and len(ids[0]) < 12
+    if not (everything or well_formed):
+        raise BadRequest(_("This notification does not exist."))
+    count = mark_read(request.user, None if everything else [int(ids[0])])
     if count:
         messages.success(request, _("Marked as read."))
     return redirect("notifications:list")

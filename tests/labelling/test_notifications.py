@@ -223,7 +223,11 @@ def test_the_header_count_and_the_list_agree_and_mark_read(client, application, 
     page = client.get(reverse("notifications:list"))
     assert page.context["unread_notifications"] == 0
     assert Notification.objects.get(pk=mine.pk).read_at is not None
-    assert client.post(reverse("notifications:mark_read"), {"id": "<script>"}).status_code == 302
+    Notification.objects.filter(pk=mine.pk).update(read_at=None)
+    client.post(reverse("notifications:mark_read"), {"tout": "1"})
+    assert Notification.objects.get(pk=mine.pk).read_at is not None
+    assert foreign.__class__.objects.get(pk=foreign.pk).read_at is None
+    assert client.post(reverse("notifications:mark_read"), {"id": "<script>"}).status_code == 400
 
 
 def test_the_list_reads_in_a_fixed_number_of_queries(client, users, django_assert_max_num_queries):
@@ -304,3 +308,15 @@ def test_a_real_worker_delivers_after_commit(celery_worker_process, application,
         timeout=60,
     )
     assert told("application_submitted") == expected
+
+
+def test_the_mark_read_form_resists_the_corpus(client, users):
+    from tests.bad_input import check_form_resists_bad_input
+
+    client.force_login(users[Role.REFERENT])
+    check_form_resists_bad_input(
+        client,
+        reverse("notifications:mark_read"),
+        valid={"id": "1"},
+        methods=("PUT", "PATCH", "DELETE"),
+    )

@@ -302,3 +302,14 @@ def test_the_choose_password_form_resists_the_corpus(client, users, mailoutbox):
         valid={"new_password1": PASSWORD, "new_password2": PASSWORD},
         extra_snapshot=lambda: User.objects.get(email="corpus@example.org").password,
     )
+
+
+def test_the_role_form_resists_the_corpus(client, users):
+    login(client, users[Role.DITP_ADMIN])
+    person = make_user(None)
+    check_form_resists_bad_input(
+        client,
+        reverse("organisation:person_role_add", args=[person.pk]),
+        valid={"role": Role.REFERENT, "centre": str(lille().pk)},
+        extra_snapshot=lambda: list(PersonEvent.objects.values_list("id", flat=True)),
+    )
