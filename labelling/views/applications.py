@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from centres.access import STAFF_ROLES, role_required, scope_of
 from centres.enums import Role
+from centres.params import int_param
 
 from .. import services
 from ..access import (
@@ -203,11 +204,9 @@ def scorecard(request, pk: int):
     application = get_application(request.user, pk)
     others = list(referentials_for_what_if(application))
     what_if = None
-    version = request.GET.get("version", "")
-    if version:
-        if not version.isdigit():
-            return _conflict(request, _("Unknown referential version."), status=400)
-        what_if_referential = next((r for r in others if r.version == int(version)), None)
+    if request.GET.get("version"):
+        version = int_param(request, "version")
+        what_if_referential = next((r for r in others if r.version == version), None)
         if what_if_referential is None:
             return _conflict(request, _("Unknown referential version."), status=400)
         what_if = scorecard_build(application, referential=what_if_referential)

@@ -189,6 +189,9 @@ def test_the_scorecard_page_explains_each_rule_and_offers_a_what_if(client, appl
     what_if = client.get(url, {"version": 2}).content.decode()
     assert "Selon la version 2 du référentiel" in what_if
     assert client.get(url, {"version": "abc"}).status_code == 400
+    # str.isdigit() takes these, int() does not: a 400, not a 500.
+    for odd in ("²", "①", "٣", "9" * 400):
+        assert client.get(url, {"version": odd}).status_code == 400, odd
     assert client.get(url, {"version": 77}).status_code == 400
     assert Referential.objects.count() == 2
 
