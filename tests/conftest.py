@@ -43,6 +43,16 @@ requires_broker = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate limits (sign-in, password reset, surveys) count in the cache: none between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def organisation(db):
     """The DGFiP platform and its 20 centres, plus the demo certification body."""

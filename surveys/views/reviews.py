@@ -96,11 +96,12 @@ def public_reviews(request, code: str):
 def submit(request, code: str):
     """Public: the « Je donne mon avis » form of a centre (no account, rate-limited, honeypot)."""
     centre = get_object_or_404(public_centres(), code=code)
-    if review_submissions_exceeded(request):
+    # Only sending counts, per centre: reading the form never meets the limit.
+    if request.method == "POST" and review_submissions_exceeded(request, centre):
         return render(request, "surveys/reviews/too_many.html", {"centre": centre}, status=429)
     form = ReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        review_submission_record(request)
+        review_submission_record(request, centre)
         if not _sent_as_utf8(request):
             form.add_error(None, _("Your text contains characters that are not allowed."))
         elif form.is_spam:
