@@ -47,6 +47,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Before any view reads the body (CSRF reads it in process_view): a body announced larger
+    # than any upload is refused unread.
+    "centres.uploads.UploadLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -297,3 +300,10 @@ EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
 EXPORT_ROOT = Path(env_str("EXPORT_ROOT", str(MEDIA_ROOT / "private" / "exports")))
 # Audit evidence files.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# The largest file any form accepts: uploads stop being read past it (centres.uploads).
+UPLOAD_MAX_BYTES = EVIDENCE_MAX_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "centres.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]

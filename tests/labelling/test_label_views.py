@@ -162,7 +162,7 @@ def test_evidence_too_large_is_refused_by_the_page(client, application, users, s
     upload = SimpleUploadedFile("preuve.pdf", b"%PDF-" + b"x" * 200, "application/pdf")
     url = reverse("labelling:audit_post", kwargs={"pk": audit.pk, "action": "evidence"})
     response = client.post(url, {"file": upload})
-    assert response.status_code == 409 and "trop volumineux" in response.content.decode()
+    assert response.status_code == 413 and "trop volumineux" in response.content.decode()
     assert not Evidence.objects.exists()
 
 
