@@ -209,6 +209,22 @@ def test_the_audit_pages_open_for_the_team(client, application, users):
     assert "!!MISSING" not in grid.content.decode()
 
 
+def test_the_audit_page_gives_each_site_select_an_id_and_a_label_of_its_own(
+    client, application, users
+):
+    import re
+    from collections import Counter
+
+    drive(application, users, "audit_planned")
+    client.force_login(users[Role.AUDITOR])
+    audit = application.audits.get()
+    page = client.get(reverse("labelling:audit_detail", kwargs={"pk": audit.pk})).content.decode()
+    repeated = [i for i, n in Counter(re.findall(r'\bid="([^"]+)"', page)).items() if n > 1]
+    assert repeated == []
+    for select in ("id_site", "id_evidence_site"):
+        assert f'id="{select}"' in page and f'for="{select}"' in page
+
+
 def test_the_audit_report_downloads_as_a_pdf_for_the_auditor_not_the_referent(
     client, application, users
 ):
