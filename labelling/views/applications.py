@@ -138,9 +138,14 @@ def _run_action(action: str, application, data: dict, user):
     return service(application_id=pk, by=user, **data)
 
 
+def _action_form(action: str, data=None):
+    """The form of an action; ids of its own (several actions share a « reason » field)."""
+    return ACTION_FORMS[action](data, auto_id=f"id_{action}_%s")
+
+
 def _detail_context(request, application, bound: dict | None = None) -> dict:
     actions = _available_actions(request.user, application)
-    forms = {name: ACTION_FORMS[name]() for name in actions if ACTION_FORMS.get(name)}
+    forms = {name: _action_form(name) for name in actions if ACTION_FORMS.get(name)}
     forms.update(bound or {})
     events = application.events.select_related("actor").order_by("at", "pk")
     certificates = {
@@ -180,8 +185,7 @@ def application_action(request, pk: int, action: str):
     application = get_application(request.user, pk)
     if action not in ACTION_FORMS:
         raise Http404
-    form_class = ACTION_FORMS[action]
-    form = form_class(request.POST) if form_class else None
+    form = _action_form(action, request.POST) if ACTION_FORMS[action] else None
     if form is not None and not form.is_valid():
         context = _detail_context(request, application, bound={action: form})
         return render(

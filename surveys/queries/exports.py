@@ -72,13 +72,14 @@ def csv_lines(rows: Iterable[list]) -> Iterator[str]:
     writerow, prefixes = csv.writer(_Echo(), lineterminator="\r\n").writerow, FORMULA_PREFIXES
     lines, size = ["\ufeff"], 0  # BOM: spreadsheets then read the file as UTF-8
     for row in rows:
-        # neutralise() inlined: this line runs once per row of million-row exports (only a
-        # non-ASCII first character needs the NFKC look-up).
+        # neutralise() inlined: this line runs once per row of million-row exports. Only a
+        # non-ASCII first character needs the NFKC look-up (`cell > "\x7f"` tells it without
+        # slicing: a string above DEL starts above it, or with DEL, which no prefix is).
         line = writerow(
             [
                 "'" + cell
                 if cell.__class__ is str
-                and (cell.startswith(prefixes) or (cell[:1] > "\x7f" and starts_like_formula(cell)))
+                and (cell.startswith(prefixes) or (cell > "\x7f" and starts_like_formula(cell)))
                 else cell
                 for cell in row
             ]
