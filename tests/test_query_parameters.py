@@ -112,3 +112,22 @@ def test_no_odd_integer_in_any_get_parameter_is_a_server_error(client_as, role):
                 if status >= 500:
                     errors.append(f"{url} {sorted(query)}={label}: {status}")
     assert not errors, f"{len(errors)} server error(s) as {role}:\n" + "\n".join(errors[:30])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", permissions.ROLES)
+def test_no_400_digit_number_in_a_url_is_a_server_error(client_as, role):
+    client = client_as(role)
+    client.raise_request_exception = False
+    huge = int(ODD_INTEGERS["400 digits"])
+    errors = []
+    for name in permissions.PRODUCT_URLS:
+        kwargs, _ = permissions.MATRIX[name]
+        if any(isinstance(value, int) for value in kwargs.values()):
+            url = reverse(
+                name, kwargs={k: huge if isinstance(v, int) else v for k, v in kwargs.items()}
+            )
+            for method in (client.get, client.post):
+                if (status := method(url).status_code) >= 500:
+                    errors.append(f"{method.__name__.upper()} {url[:80]}: {status}")
+    assert not errors, f"server error(s) as {role}:\n" + "\n".join(errors)
