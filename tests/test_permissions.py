@@ -40,10 +40,12 @@ CAMPAIGN_READERS = signed_in(403, ditp_admin=200, correspondent=200)
 # url name -> (kwargs, {role: status})
 MATRIX = {
     "home": ({}, everyone(200)),
+    "search": ({}, everyone(200)),
     "accessibility": ({}, everyone(200)),
     "legal_notice": ({}, everyone(200)),
     "personal_data": ({}, everyone(200)),
     "healthz": ({}, everyone(200)),
+    "language_switch": ({"code": "en"}, everyone(302)),
     "dashboard": ({}, signed_in(200)),
     "accounts:login": ({}, signed_out_only(200)),
     "accounts:logout": ({}, signed_in(405)),  # POST only

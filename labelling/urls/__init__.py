@@ -13,6 +13,7 @@ def _public_page(template: str):
 
 urlpatterns = [
     path("", public.home, name="home"),
+    path("trouver-un-service/", public.search, name="search"),
     path("tableau-de-bord/", dashboard.dashboard, name="dashboard"),
     path("accessibilite/", _public_page("pages/accessibility.html"), name="accessibility"),
     path("mentions-legales/", _public_page("pages/legal_notice.html"), name="legal_notice"),

@@ -1,5 +1,5 @@
-"""Public pages of the label: the home page and a centre's page (results, label, action
-plan, reviews), cached and served without sign-in."""
+"""Public pages of the label: the home page, the search (« Trouver un service ») and a
+centre's page (results, label, action plan, reviews), cached and served without sign-in."""
 
 from dataclasses import dataclass
 
@@ -13,22 +13,28 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from centres.enums import ActionStatus
+from centres.models import Centre, Network, Structure
+from centres.pagination import page_of
 from centres.queries import public_centres, published_actions
+from centres.search import centres_search
 from surveys.models import REVIEW_ANSWER_DAYS
 from surveys.queries.results import (
     engagement_rates,
+    latest_overall_rates,
     min_sample,
     published_citizen_campaigns,
     review_answer_rate,
 )
-from surveys.queries.reviews import published_reviews
+from surveys.queries.reviews import published_reviews, published_reviews_count
 
-from ..enums import EngagementGroup
+from ..enums import EngagementGroup, Outcome
+from ..forms.public import SearchForm
 from ..queries import engagements_in_force, label_statuses
 
 # How long (seconds) browsers, proxies and the server cache may keep a public page's figures.
 PUBLIC_MAX_AGE = 300
 LATEST_REVIEWS = 5
+SEARCH_PAGE_SIZE = 20
 OVERALL = "overall"
 
 
@@ -41,26 +47,76 @@ def _public(request, response):
     return response
 
 
+def _programme_figures() -> dict:
+    """What the home page says of the programme: its size and its labels by level."""
+    structure_ids = list(Structure.objects.filter(is_active=True).values_list("pk", flat=True))
+    labels = label_statuses(structure_ids, today=timezone.localdate())
+    valid = [label for label in labels.values() if label.is_valid]
+    levels = [
+        {"level": label, "count": sum(1 for item in valid if item.level == value)}
+        for value, label in Outcome.choices
+        if any(item.level == value for item in valid)
+    ]
+    return {
+        "networks": Network.objects.filter(is_active=True).count(),
+        "structures": len(structure_ids),
+        "centres": Centre.objects.filter(is_active=True, structure__is_active=True).count(),
+        "labelled": len(valid),
+        "levels": levels,
+        "reviews": published_reviews_count(),
+    }
+
+
 @login_not_required
 @require_GET
 def home(request):
-    """Public home: what the label is, the engagements and the centres with their label."""
+    """Public home: what the label is, the programme's figures, the engagements, the search."""
     engagements = list(engagements_in_force())
     groups = [
         {"label": label, "engagements": [e for e in engagements if e.group == value]}
         for value, label in EngagementGroup.choices
     ]
-    centres = list(public_centres())
-    labels = label_statuses({c.structure_id for c in centres}, today=timezone.localdate())
-    rows = [{"centre": c, "label": labels.get(c.structure_id)} for c in centres]
     return _public(
         request,
         render(
             request,
             "labelling/public/home.html",
-            {"engagement_groups": groups, "centres": rows},
+            {
+                "engagement_groups": groups,
+                "figures": _programme_figures(),
+                "form": SearchForm(),
+            },
         ),
     )
+
+
+def _search_rows(centres: list) -> list[dict]:
+    """Each result with its structure's label and its latest overall satisfaction."""
+    labels = label_statuses({c.structure_id for c in centres}, today=timezone.localdate())
+    rates = latest_overall_rates([c.pk for c in centres])
+    return [
+        {"centre": c, "label": labels.get(c.structure_id), "rate": rates.get(c.pk)} for c in centres
+    ]
+
+
+@login_not_required
+@require_GET
+def search(request):
+    """« Trouver un service »: centres by name, city, postal code, department or network."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        context = {"form": form, "page": None, "rows": [], "query": ""}
+        return render(request, "labelling/public/search.html", context, status=400)
+    query = form.cleaned_data["q"]
+    page = page_of(request, centres_search(query), SEARCH_PAGE_SIZE)
+    context = {
+        "form": form,
+        "query": query,
+        "page": page,
+        "rows": _search_rows(list(page.object_list)),
+        "min_sample": min_sample(),
+    }
+    return _public(request, render(request, "labelling/public/search.html", context))
 
 
 @dataclass(frozen=True)

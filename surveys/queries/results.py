@@ -381,3 +381,30 @@ def campaign_results(
     ]
     results.total = next((row for row in results.by_engagement if row.key == OVERALL), None)
     return results
+
+
+def latest_overall_rates(centre_ids: Iterable[int]) -> dict[int, Rate]:
+    """Each centre's overall citizen satisfaction in its latest published campaign, for a
+    list of results: one query for the campaigns, one per distinct campaign period."""
+    latest: dict[int, Campaign] = {}
+    campaigns = published_citizen_campaigns().filter(centres__in=list(centre_ids))
+    for campaign in campaigns.annotate(centre=F("centres")).only(
+        "pk", "opens_on", "closes_on", "rollups_sealed_through"
+    ):
+        latest.setdefault(campaign.centre, campaign)
+    by_period: dict[tuple, dict[int, Campaign]] = defaultdict(dict)
+    for campaign in latest.values():
+        by_period[(campaign.opens_on, campaign.closes_on)][campaign.pk] = campaign
+    rates: dict[tuple, Rate] = {}
+    for (start, end), period_campaigns in by_period.items():
+        rates |= period_rates(
+            start=start,
+            end=end,
+            campaigns=period_campaigns.values(),
+            keys=("campaign_id", "centre_id"),
+            centre_id__in=list(latest),
+            question__engagement_number__isnull=True,
+            **CITIZEN_SCALE,
+        )
+    empty = Rate(min_n=min_sample())
+    return {centre: rates.get((campaign.pk, centre), empty) for centre, campaign in latest.items()}

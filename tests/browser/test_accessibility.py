@@ -36,6 +36,7 @@ from .conftest import axe_check, browser_test, force_login
 
 # URL names that are not pages: JSON, POST-only actions.
 NOT_PAGES = {"healthz", "accounts:logout", "centres:action_publish"}
+NOT_PAGES |= {"language_switch"}  # a redirect
 NOT_PAGES |= {"surveys:export", "surveys:invitation_api"}  # file downloads, JSON API
 NOT_PAGES |= {"labelling:application_action", "labelling:audit_post"}  # POST only
 NOT_PAGES |= {"labelling:certificate_download", "labelling:audit_report"}  # PDF downloads
@@ -152,9 +153,9 @@ class Screen:
         return f"{target} as {self.role}, {self.state}"
 
     def path(self, world) -> str:
+        kwargs = self.kwargs(world) if callable(self.kwargs) else self.kwargs  # builds data
         if self.url.startswith("/"):
             return self.url
-        kwargs = self.kwargs(world) if callable(self.kwargs) else self.kwargs
         return reverse(self.url, kwargs=kwargs)
 
 
@@ -306,6 +307,9 @@ SCREENS = [
     Screen("public_centre", kwargs=public.lille_in_full),  # results, label, plan, reviews
     Screen("public_centre", Role.REFERENT, kwargs=public.lille_in_full),
     Screen("home", kwargs=public.home_with_labels),
+    Screen("search", kwargs=public.home_with_labels),  # every service, with labels
+    Screen("/trouver-un-service/?q=lille", kwargs=public.lille_in_full),  # label and rate
+    Screen("/trouver-un-service/?q=zzzz"),  # nothing found
     Screen("surveys:open_data"),  # no published campaign
     Screen("surveys:open_data", kwargs=public.open_data_published),
 ]
