@@ -43,6 +43,17 @@ requires_broker = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Public pages are cached whole (centres.public_cache), and the database is rolled back
+    after each test: each test starts and ends with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def organisation(db):
     """The DGFiP platform and its 20 centres, plus the demo certification body."""

@@ -41,9 +41,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Anonymous public pages from the cache, before the work a cached copy does not need.
+    "centres.public_cache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "centres.public_cache.PrivateWhenSignedInMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -240,6 +243,11 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
     },
 }
+
+# Public pages (centres.public_cache): copies kept whole for anonymous visitors until an event
+# changes them or this many seconds pass; browsers and proxies may keep them PUBLIC_PAGE_MAX_AGE.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
+PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 300)
 
 # Survey statistics and protections (see README, Surveys).
 SURVEY_MIN_SAMPLE = env_int("SURVEY_MIN_SAMPLE", 30)  # below: « échantillon insuffisant »

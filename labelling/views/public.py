@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from centres.enums import ActionStatus
 from centres.models import Centre, Network, Structure
 from centres.pagination import page_of
+from centres.public_cache import centre_generation, public_page
 from centres.queries import public_centres, published_actions
 from centres.search import centres_search
 from surveys.models import REVIEW_ANSWER_DAYS
@@ -67,6 +68,7 @@ def _programme_figures() -> dict:
     }
 
 
+@public_page()
 @login_not_required
 @require_GET
 def home(request):
@@ -99,6 +101,7 @@ def _search_rows(centres: list) -> list[dict]:
     ]
 
 
+@public_page(params=["q", "page"])
 @login_not_required
 @require_GET
 def search(request):
@@ -199,11 +202,14 @@ def _centre_figures(centre) -> dict:
 
 
 def centre_figures_cache_key(code: str, language: str | None = None) -> str:
-    """Per centre, language (labels are translated) and day (a validity can end overnight)."""
+    """Per centre and its generation (public_cache_touch), language (labels are translated)
+    and day (a validity can end overnight)."""
     language = language or get_language()
-    return f"public_centre:v1:{code}:{language}:{timezone.localdate().isoformat()}"
+    day = timezone.localdate().isoformat()
+    return f"public_centre:v2:{code}:{centre_generation(code)}:{language}:{day}"
 
 
+@public_page(centre_kwarg="code")
 @login_not_required
 @require_GET
 def public_centre(request, code: str):

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from centres.public_cache import public_page, site_generation
+
 from ..queries.exports import csv_lines, open_data_rows
 from ..queries.results import min_sample, published_citizen_campaigns
 
@@ -30,8 +32,9 @@ def _cacheable(response):
 
 
 def open_data_cache_key(slug: str) -> str:
-    """Per campaign and day (the file carries the day it was produced)."""
-    return f"open_data:v1:{slug}:{timezone.localdate().isoformat()}"
+    """Per campaign, day (the file carries the day it was produced) and site generation."""
+    day = timezone.localdate().isoformat()
+    return f"open_data:v2:{slug}:{site_generation()}:{day}"
 
 
 def open_data_table(campaign) -> list[list]:
@@ -49,6 +52,7 @@ def open_data_table(campaign) -> list[list]:
     return rows
 
 
+@public_page()
 @login_not_required
 @require_GET
 def open_data(request):
