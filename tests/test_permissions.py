@@ -41,6 +41,9 @@ CAMPAIGN_READERS = signed_in(403, ditp_admin=200, correspondent=200)
 MATRIX = {
     "home": ({}, everyone(200)),
     "search": ({}, everyone(200)),
+    "robots_txt": ({}, everyone(200)),
+    "sitemap_index": ({}, everyone(200)),
+    "sitemap_section": ({"section": "centres"}, everyone(200)),
     "accessibility": ({}, everyone(200)),
     "legal_notice": ({}, everyone(200)),
     "personal_data": ({}, everyone(200)),

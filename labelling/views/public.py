@@ -4,8 +4,11 @@ centre's page (results, label, action plan, reviews), cached and served without 
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
@@ -31,6 +34,7 @@ from surveys.queries.reviews import published_reviews, published_reviews_count
 from ..enums import EngagementGroup, Outcome
 from ..forms.public import SearchForm
 from ..queries import engagements_in_force, label_statuses
+from ..sitemaps import SITEMAPS
 
 # How long (seconds) browsers, proxies and the server cache may keep a public page's figures.
 PUBLIC_MAX_AGE = 300
@@ -238,3 +242,48 @@ def public_centre(request, code: str):
             },
         ),
     )
+
+
+# Disallowed for crawlers: signed-in areas, single-use survey links, forms, the language switch.
+ROBOTS_DISALLOW = (
+    "/s/",
+    "/enquetes/",
+    "/api/",
+    "/centres/",
+    "/label/",
+    "/tableau-de-bord/",
+    "/connexion/",
+    "/deconnexion/",
+    "/mot-de-passe/",
+    "/langue/",
+    "/avis/*/donner-mon-avis/",
+    "/avis/*/merci/",
+    "/healthz",
+)
+
+
+@public_page()
+@login_not_required
+@require_GET
+def robots_txt(request):
+    """robots.txt: the public pages may be indexed, nothing else; where the sitemap is."""
+    lines = ["User-agent: *", "Allow: /label/verifier/"]
+    lines += [f"Disallow: {path}" for path in ROBOTS_DISALLOW]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap_index'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@public_page(params=["p"])
+@login_not_required
+@require_GET
+def sitemap_index(request):
+    """The sitemap index: one file per SITEMAP_PAGE_SIZE addresses."""
+    return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
+
+
+@public_page(params=["p"])
+@login_not_required
+@require_GET
+def sitemap_section(request, section: str):
+    """One file of the sitemap (?p= for the next files of a section)."""
+    return sitemap_views.sitemap(request, SITEMAPS, section=section)

@@ -37,6 +37,7 @@ from .conftest import axe_check, browser_test, force_login
 # URL names that are not pages: JSON, POST-only actions.
 NOT_PAGES = {"healthz", "accounts:logout", "centres:action_publish"}
 NOT_PAGES |= {"language_switch"}  # a redirect
+NOT_PAGES |= {"robots_txt", "sitemap_index", "sitemap_section"}  # text and XML for crawlers
 NOT_PAGES |= {"surveys:export", "surveys:invitation_api"}  # file downloads, JSON API
 NOT_PAGES |= {"labelling:application_action", "labelling:audit_post"}  # POST only
 NOT_PAGES |= {"labelling:certificate_download", "labelling:audit_report"}  # PDF downloads
