@@ -37,7 +37,7 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 
 logger = logging.getLogger(__name__)
 
@@ -175,12 +175,14 @@ def _entry_from(response, request, generation: list[str]) -> dict | None:
         content = content.replace(nonce.encode(), NONCE_SLOT.encode())
         headers = {k: v.replace(nonce, NONCE_SLOT) for k, v in headers.items()}
     etag = hashlib.sha256(content + repr(generation).encode()).hexdigest()[:32]
+    # A view that knows when its data changed says so; otherwise the copy's own time.
+    modified = parse_http_date_safe(response.get("Last-Modified", "")) or int(time.time())
     return {
         "generation": generation,
         "content": content,
         "headers": headers,
         "etag": f'W/"{etag}"',
-        "last_modified": int(time.time()),
+        "last_modified": modified,
     }
 
 

@@ -110,6 +110,9 @@ MATRIX = {
     # public pages of the centres and open data (no sign-in; no campaign is published here)
     "public_centre": ({"code": "lille"}, everyone(200)),
     "surveys:open_data": ({}, everyone(200)),
+    "surveys:open_data_reviews_csv": ({}, everyone(200)),
+    "surveys:open_data_reviews_api": ({}, everyone(200)),
+    "surveys:open_data_results_api": ({}, everyone(200)),
     "surveys:open_data_csv": ({"slug": "unknown"}, everyone(404)),
     "surveys:answer": ({"token": "unknown-token-0000000000"}, everyone(404)),
     "surveys:thanks": ({}, everyone(200)),

@@ -44,6 +44,8 @@ NOT_PAGES |= {"labelling:certificate_download", "labelling:audit_report"}  # PDF
 NOT_PAGES |= {"labelling:evidence_download"}  # file download
 NOT_PAGES |= {"surveys:export_status", "surveys:export_download", "surveys:export_job_retry"}
 NOT_PAGES |= {"surveys:open_data_csv"}  # CSV download
+NOT_PAGES |= {"surveys:open_data_reviews_csv", "surveys:open_data_reviews_api"}  # CSV, JSON
+NOT_PAGES |= {"surveys:open_data_results_api"}  # JSON
 NOT_PAGES |= {"surveys:campaign_links"}  # POST only, CSV download
 
 
