@@ -63,3 +63,32 @@ def test_every_public_page_passes_axe_on_a_phone_and_in_english(
     STATES[screen.state](page, world)
     shot(page, f"{screen} {width} {language}")
     axe_check(page, f"{screen} at {width} px in {language}")
+
+
+def _search_from_home(page, query: str) -> list[str]:
+    page.goto("/")
+    page.get_by_label("Nom, ville, code postal, département ou réseau").fill(query)
+    page.locator("main").get_by_role("button", name="Rechercher").click()
+    page.wait_for_load_state()
+    return page.locator("#centres > li > a").all_inner_texts()
+
+
+def test_searching_by_postal_code_and_by_a_city_with_accents_finds_the_right_centre(
+    page, organisation, shot
+):
+    assert _search_from_home(page, "59000") == ["Centre de contact de Lille"]
+    shot(page, "search by postal code")
+    assert _search_from_home(page, "angouleme") == ["Centre de contact d'Angoulême"]
+    shot(page, "search by a city without its accent")
+    page.locator("#centres > li > a").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Centre de contact d'Angoulême"
+
+
+def test_searching_on_a_phone_works_and_passes_axe(page, organisation, shot):
+    page.set_viewport_size(PHONE)
+    assert _search_from_home(page, "Charleville Mézières") == [
+        "Centre de contact de Charleville-Mézières"
+    ]
+    shot(page, "search on a phone")
+    axe_check(page, "search results at 390 px")
