@@ -6,7 +6,8 @@ on PostgreSQL an IMMUTABLE SQL function over `unaccent` (migration 0004, with tr
 indexes on exactly the expressions below, so `LIKE '%term%'` is an index scan); on SQLite
 the same function is registered in Python on each connection (a plain scan: the demo is
 small). Each word of the query must match: a 2-3 character code (« 59 », « 974 », « 2A »)
-is a department, 4-5 digits the start of a postal code, anything else a part of a name."""
+is a department, 4-5 digits the start of a postal code, anything else a part of a name (of
+the centre, its city, its structure or its network)."""
 
 import re
 import unicodedata
@@ -16,10 +17,14 @@ from django.db.backends.signals import connection_created
 from django.db.models import Q, QuerySet
 from django.dispatch import receiver
 
-from .models import Centre, Structure
+from .models import Centre, Network, Structure
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 6
+MAX_STRUCTURES = 1000
+# Shorter words (« le », « de ») match nearly everything and no trigram index can find them:
+# they are left out when the query has longer words or codes.
+MIN_NAME_WORD = 3
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _DEPARTMENT = re.compile(r"^(\d{2,3}|2a|2b)$")
 _POSTAL_CODE = re.compile(r"^\d{4,5}$")
@@ -66,32 +71,49 @@ def _department_filter(word: str) -> Q:
     return matches
 
 
+def _network_ids(word: str) -> list[int]:
+    """Networks are a few dozen: matched in Python, no scan of a function over a join."""
+    networks = Network.objects.filter(is_active=True).values_list("pk", "name")
+    return [pk for pk, name in networks if word in search_text(name)]
+
+
 def _structure_ids(word: str) -> list[int]:
-    """Structures whose own name or whose network's name contains the word (few rows)."""
+    """Structures whose own name (trigram index) or whose network's name contains the word."""
+    named = Q(words__contains=word) | Q(network_id__in=_network_ids(word))
     return list(
-        Structure.objects.annotate(
-            words=SearchText("name"), network_words=SearchText("network__name")
-        )
-        .filter(Q(words__contains=word) | Q(network_words__contains=word))
-        .values_list("pk", flat=True)[:1000]
+        Structure.objects.annotate(words=SearchText("name"))
+        .filter(named)
+        .values_list("pk", flat=True)[:MAX_STRUCTURES]
     )
 
 
-def _word_filter(word: str) -> Q:
+def _named(word: str) -> Q:
+    return Q(words__contains=word) | Q(structure_id__in=_structure_ids(word))
+
+
+def _word_filter(word: str) -> Q | None:
+    """What one word of the query asks for; None for a short word a trigram cannot find."""
     if _POSTAL_CODE.match(word):
         return Q(postal_code__startswith=word)
-    named = Q(words__contains=word) | Q(structure_id__in=_structure_ids(word))
     if _DEPARTMENT.match(word):
-        return _department_filter(word) | named
-    return named
+        return _department_filter(word)
+    return _named(word) if len(word) >= MIN_NAME_WORD else None
 
 
 def centres_search(query: str) -> QuerySet[Centre]:
     """Active centres matching every word of the query, in city then name order."""
     centres = Centre.objects.filter(is_active=True, structure__is_active=True)
     words = query_words(query)
-    if words:
-        centres = centres.annotate(words=SearchText("name", "city", "postal_code"))
-        for word in words:
-            centres = centres.filter(_word_filter(word))
+    if not words:
+        return _ordered(centres)
+    filters = [f for f in map(_word_filter, words) if f is not None]
+    if not filters:  # only short words (« Eu », a city): the slow scan, rarely
+        filters = [_named(word) for word in words]
+    centres = centres.annotate(words=SearchText("name", "city", "postal_code"))
+    for condition in filters:
+        centres = centres.filter(condition)
+    return _ordered(centres)
+
+
+def _ordered(centres: QuerySet[Centre]) -> QuerySet[Centre]:
     return centres.select_related("structure", "structure__network").order_by("city", "name", "pk")

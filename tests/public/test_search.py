@@ -59,6 +59,13 @@ def test_a_network_or_a_structure_name_finds_its_centres(db):
     assert _codes("herault") == ["caf-beziers"]
 
 
+def test_short_words_are_left_out_unless_they_are_all_there_is(db):
+    CentreFactory(code="eu", city="Eu", postal_code="76260")
+    CentreFactory(code="le-mans", city="Le Mans", postal_code="72000")
+    assert _codes("le mans") == ["le-mans"]
+    assert _codes("eu") == ["eu"]
+
+
 def test_inactive_centres_are_not_found(organisation):
     Centre.objects.filter(code="lille").update(is_active=False)
     assert _codes("lille") == []
@@ -101,8 +108,8 @@ def test_the_page_reads_in_a_bounded_number_of_queries(client, users, django_ass
     world = SimpleNamespace(users=users)
     labelled_structure(world)
     lille_with_results(world)
-    # words (lille: structures), count, page, certificates, campaigns, rollups of one period
-    with django_assert_num_queries(6):
+    # lille: networks, structures; count, page, certificates, campaigns, rollups of one period
+    with django_assert_num_queries(7):
         response = _search(client, q="lille")
     assert response.status_code == 200
 
