@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from centres.access import scope_of
 from centres.enums import Role
 from centres.models import Structure, User
+from centres.public_cache import public_cache_touch
 
 from ..access import is_on_audit_team
 from ..enums import (
@@ -81,6 +82,7 @@ def _move(application: Application, *, to: str, by: User | None, note: str = "")
     )
     application.status = to
     application.save(update_fields=["status"])
+    public_cache_touch(structure_id=application.structure_id)
 
 
 def _require_status(application: Application, *allowed: str) -> None:

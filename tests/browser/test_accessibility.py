@@ -37,12 +37,16 @@ from .conftest import axe_check, browser_test, force_login, htmlcs_check, unique
 
 # URL names that are not pages: JSON, POST-only actions.
 NOT_PAGES = {"healthz", "accounts:logout", "centres:action_publish"}
+NOT_PAGES |= {"language_switch"}  # a redirect
+NOT_PAGES |= {"robots_txt", "sitemap_index", "sitemap_section"}  # text and XML for crawlers
 NOT_PAGES |= {"surveys:export", "surveys:invitation_api"}  # file downloads, JSON API
 NOT_PAGES |= {"labelling:application_action", "labelling:audit_post"}  # POST only
 NOT_PAGES |= {"labelling:certificate_download", "labelling:audit_report"}  # PDF downloads
 NOT_PAGES |= {"labelling:evidence_download"}  # file download
 NOT_PAGES |= {"surveys:export_status", "surveys:export_download", "surveys:export_job_retry"}
 NOT_PAGES |= {"surveys:open_data_csv"}  # CSV download
+NOT_PAGES |= {"surveys:open_data_reviews_csv", "surveys:open_data_reviews_api"}  # CSV, JSON
+NOT_PAGES |= {"surveys:open_data_results_api"}  # JSON
 NOT_PAGES |= {"surveys:campaign_links"}  # POST only, CSV download
 
 
@@ -153,9 +157,9 @@ class Screen:
         return f"{target} as {self.role}, {self.state}"
 
     def path(self, world) -> str:
+        kwargs = self.kwargs(world) if callable(self.kwargs) else self.kwargs  # builds data
         if self.url.startswith("/"):
             return self.url
-        kwargs = self.kwargs(world) if callable(self.kwargs) else self.kwargs
         return reverse(self.url, kwargs=kwargs)
 
 
@@ -307,6 +311,9 @@ SCREENS = [
     Screen("public_centre", kwargs=public.lille_in_full),  # results, label, plan, reviews
     Screen("public_centre", Role.REFERENT, kwargs=public.lille_in_full),
     Screen("home", kwargs=public.home_with_labels),
+    Screen("search", kwargs=public.home_with_labels),  # every service, with labels
+    Screen("/trouver-un-service/?q=lille", kwargs=public.lille_in_full),  # label and rate
+    Screen("/trouver-un-service/?q=zzzz"),  # nothing found
     Screen("surveys:open_data"),  # no published campaign
     Screen("surveys:open_data", kwargs=public.open_data_published),
 ]
