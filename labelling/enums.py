@@ -101,6 +101,7 @@ class LogKind(models.TextChoices):
     APPEAL = "appeal", _("Appeal")
     APPEAL_REVIEW = "appeal_review", _("Appeal review")
     CERTIFICATE = "certificate", _("Certificate issued")
+    REPLACEMENT = "replacement", _("Certificate replaced")
     EXPIRY = "expiry", _("Expiry")
 
 
@@ -115,3 +116,4 @@ class VerificationStatus(models.TextChoices):
     SUSPENDED = "suspended", _("suspended")
     WITHDRAWN = "withdrawn", _("withdrawn")
     EXPIRED = "expired", _("expired")
+    REPLACED = "replaced", _("replaced")

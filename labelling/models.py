@@ -467,6 +467,15 @@ class Certificate(models.Model):
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=200, blank=True)
+    # The structure's next certificate: one certificate is valid per structure at a time.
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("replaced by"),
+    )
 
     class Meta:
         ordering = ["-requested_at"]

@@ -253,11 +253,13 @@ def certificates_checked() -> QuerySet[Certificate]:
 
 
 def certificate_state(certificate: Certificate, today: date) -> str:
-    """valid / suspended / withdrawn / expired (a VerificationStatus value), from the
+    """valid / replaced / suspended / withdrawn / expired (a VerificationStatus value), from the
     application's status, its decisions, an open appeal and the dates. `certificate` comes
     from certificates_checked(), with its decision and application."""
     decision = certificate.decision
     status = decision.application.status
+    if certificate.replaced_by_id:
+        return VerificationStatus.REPLACED  # the structure's next certificate holds the label
     if status == ApplicationStatus.APPEALED and certificate.appeal_previous_status:
         status = certificate.appeal_previous_status  # an appeal suspends nothing by itself
     if certificate.latest_decision_id != certificate.decision_id:
@@ -279,6 +281,7 @@ def label_statuses(structure_ids, *, today: date) -> dict[int, LabelStatus]:
         .select_related("decision__application")
         .only(
             "public_token",
+            "replaced_by",
             "decision__outcome",
             "decision__valid_from",
             "decision__valid_until",

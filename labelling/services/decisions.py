@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centres.models import User
+from centres.models import Structure, User
 
 from ..decision_log import log_append
 from ..enums import (
@@ -172,16 +172,47 @@ def certificate_request(*, decision: Decision) -> Certificate:
     """Create the certificate row of a granting decision and queue its rendering after commit."""
     from ..tasks import render_certificate_dispatch
 
-    certificate, _created = Certificate.objects.get_or_create(
+    certificate, created = Certificate.objects.get_or_create(
         decision=decision,
         defaults={
             "number": f"SPP-{decision.decided_on.year}-{decision.pk:06d}",
             "requested_at": timezone.now(),
         },
     )
+    if created:
+        _replace_previous_certificates(certificate, by=decision.decided_by)
     if certificate.status != CertificateStatus.READY:
         transaction.on_commit(partial(render_certificate_dispatch, certificate.pk))
     return certificate
+
+
+def _replace_previous_certificates(certificate: Certificate, *, by: User) -> None:
+    """The structure's earlier certificates are replaced by `certificate`, each logged.
+
+    The structure's row is locked first: two decisions on two cycles of the same structure
+    cannot both leave their certificate valid."""
+    structure_id = certificate.decision.application.structure_id
+    Structure.objects.select_for_update().filter(pk=structure_id).first()
+    previous = (
+        Certificate.objects.select_for_update()
+        .filter(decision__application__structure_id=structure_id, replaced_by__isnull=True)
+        .exclude(pk=certificate.pk)
+        .select_related("decision")
+        .order_by("pk")
+    )
+    for old in previous:
+        old.replaced_by = certificate
+        old.save(update_fields=["replaced_by"])
+        log_append(
+            kind=LogKind.REPLACEMENT,
+            application_id=old.decision.application_id,
+            actor=by,
+            payload={
+                "certificate": old.number,
+                "replaced_by": certificate.number,
+                "decision": certificate.decision_id,
+            },
+        )
 
 
 def _latest_decision(application: Application) -> Decision:

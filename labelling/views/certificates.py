@@ -45,7 +45,9 @@ def certificate_download(request, pk: int):
 def verify(request, token: str):
     certificate = get_object_or_404(
         certificates_checked().select_related(
-            "decision__application__structure", "decision__application__certification_body"
+            "decision__application__structure",
+            "decision__application__certification_body",
+            "replaced_by__decision",
         ),
         public_token=token,
     )

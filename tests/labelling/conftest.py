@@ -106,13 +106,14 @@ def drive(application, users, until: str, *, team=(), outcome=Outcome.ARGENT):
     """Move an application through the workflow up to the status `until`."""
     correspondent, auditor = users[Role.CORRESPONDENT], users[Role.AUDITOR]
     target = STEPS.index(until)
+    cycle = application.cycle
     services.application_submit(application_id=application.pk, by=correspondent)
     if target >= 1:
         audit = services.audit_plan(
             application_id=application.pk,
             by=auditor,
-            start_date=date(2025, 3, 3),
-            end_date=date(2025, 3, 28),
+            start_date=date(cycle, 3, 3),
+            end_date=date(cycle, 3, 28),
             team_ids=[u.pk for u in team],
             seed=2025,
         )
@@ -129,7 +130,7 @@ def drive(application, users, until: str, *, team=(), outcome=Outcome.ARGENT):
             outcome=outcome,
             motivation="Conforme à la proposition.",
             by=users[Role.DECIDER],
-            decided_on=date(2025, 6, 26),
+            decided_on=date(cycle, 6, 26),
         )
     application.refresh_from_db()
     return application
