@@ -103,6 +103,36 @@ def is_on_audit_team(user, application: Application) -> bool:
     ).exists()
 
 
+def appeal_examiner_excluded_ids(application: Application) -> set[int]:
+    """Who may not examine an appeal on `application`: whoever decided on it (or confirmed a
+    derogation) and whoever audited it."""
+    decisions = application.decisions.values_list("decided_by_id", "confirmed_by_id")
+    audits = Audit.objects.filter(application=application)
+    return (
+        {pk for pair in decisions for pk in pair if pk}
+        | set(audits.values_list("lead_auditor_id", flat=True))
+        | {pk for pk in audits.values_list("team", flat=True) if pk}
+    )
+
+
+def eligible_appeal_examiners(application: Application) -> QuerySet:
+    """Active deciders independent of the case: those who may examine its appeal."""
+    from centres.models import User
+
+    return (
+        User.objects.filter(is_active=True, role_assignments__role=Role.DECIDER)
+        .exclude(pk__in=appeal_examiner_excluded_ids(application))
+        .distinct()
+    )
+
+
+def may_examine_appeal(user, application: Application) -> bool:
+    """True for a decider who neither decided nor audited the application."""
+    return scope_of(user).has(Role.DECIDER) and user.pk not in appeal_examiner_excluded_ids(
+        application
+    )
+
+
 def managed_structure_ids(user) -> set[int] | None:
     """Structures whose applications the user may file: None means every structure."""
     scope = scope_of(user)

@@ -92,6 +92,14 @@ class AppealOutcome(models.TextChoices):
     OVERTURNED = "overturned", _("Decision overturned")
 
 
+class DerogationStatus(models.TextChoices):
+    """A decision above the scorecard or the proposal waits for a second decider."""
+
+    PENDING = "pending", _("Waiting for a second decider")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+
+
 class LogKind(models.TextChoices):
     PROPOSAL = "proposal", _("Proposal")
     DECISION = "decision", _("Decision")
@@ -100,6 +108,8 @@ class LogKind(models.TextChoices):
     WITHDRAWAL = "withdrawal", _("Withdrawal")
     APPEAL = "appeal", _("Appeal")
     APPEAL_REVIEW = "appeal_review", _("Appeal review")
+    DEROGATION = "derogation", _("Derogation requested")
+    DEROGATION_DECLINED = "derogation_declined", _("Derogation declined")
     CERTIFICATE = "certificate", _("Certificate issued")
     REPLACEMENT = "replacement", _("Certificate replaced")
     EXPIRY = "expiry", _("Expiry")

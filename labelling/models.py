@@ -15,6 +15,7 @@ from .enums import (
     AuditKind,
     CertificateStatus,
     Conformity,
+    DerogationStatus,
     EngagementGroup,
     FindingKind,
     Level,
@@ -405,6 +406,15 @@ class Decision(models.Model):
     scorecard = models.JSONField(_("frozen scorecard"))
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # Four-eyes: a decision above the scorecard or the proposal is confirmed by another decider.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
 
     class Meta:
         ordering = ["decided_at"]
@@ -413,6 +423,59 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} — {self.application}"
+
+
+class Derogation(models.Model):
+    """A decision above the scorecard's level or the proposal, waiting for a second decider."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="derogations"
+    )
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    scorecard_result = models.CharField(
+        _("scorecard result"), max_length=10, choices=Outcome.choices
+    )
+    motivation = models.TextField(_("motivation"), max_length=8000)
+    decided_on = models.DateField(_("decision date"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=DerogationStatus.choices,
+        default=DerogationStatus.PENDING,
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer_note = models.TextField(_("second decider's motivation"), blank=True)
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="derogation"
+    )
+
+    class Meta:
+        ordering = ["requested_at"]
+        verbose_name = _("derogation")
+        verbose_name_plural = _("derogations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status=DerogationStatus.PENDING),
+                name="one_pending_derogation_per_application",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=DerogationStatus.PENDING)
+                | ~Q(answered_by=models.F("requested_by")),
+                name="derogation_answered_by_another_decider",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} — {self.application_id}"
 
 
 class Appeal(models.Model):

@@ -9,8 +9,30 @@ from centres.models import Centre, CertificationBody, Structure
 from labelling import services
 from labelling.defaults import CRITERIA, LEVEL_RULES
 from labelling.enums import Conformity, Outcome
-from labelling.models import AuditCriterion, Engagement, GridEntry, LevelRule, Referential
+from labelling.models import (
+    AuditCriterion,
+    Derogation,
+    Engagement,
+    GridEntry,
+    LevelRule,
+    Referential,
+)
 from tests.factories import make_user
+
+CONFIRMING_DECIDER = "second-decideur@example.org"
+
+
+def confirming_decider():
+    """The decider who confirms the derogations that drive() records (created once)."""
+    from centres.models import User
+
+    user = User.objects.filter(email=CONFIRMING_DECIDER).first()
+    if user is None:
+        user = make_user(Role.DECIDER)
+        user.email = CONFIRMING_DECIDER
+        user.save(update_fields=["email"])
+    return user
+
 
 ENGAGEMENTS = [
     (1, "closer", "Accueil bienveillant"),
@@ -125,13 +147,19 @@ def drive(application, users, until: str, *, team=(), outcome=Outcome.ARGENT):
             application_id=application.pk, outcome=outcome, motivation="Argent.", by=auditor
         )
     if target >= 4:
-        services.decision_take(
+        taken = services.decision_take(
             application_id=application.pk,
             outcome=outcome,
             motivation="Conforme à la proposition.",
             by=users[Role.DECIDER],
             decided_on=date(cycle, 6, 26),
         )
+        if isinstance(taken, Derogation):
+            # Without survey figures the scorecard refuses: a level is a derogation, which a
+            # second decider confirms (tests/labelling/test_derogations.py tests the rule).
+            services.derogation_confirm(
+                application_id=application.pk, note="Confirmé.", by=confirming_decider()
+            )
     application.refresh_from_db()
     return application
 

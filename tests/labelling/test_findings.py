@@ -17,7 +17,7 @@ from tests.centres.factories import ActionFactory
 from tests.factories import CertificationBodyFactory, make_user
 
 from ..bad_input import check_form_resists_bad_input
-from .conftest import drive, fill_grid
+from .conftest import confirming_decider, drive, fill_grid
 
 KINDS = (FindingKind.MAJOR_NC, FindingKind.MINOR_NC, FindingKind.GOOD_PRACTICE)
 
@@ -272,6 +272,9 @@ def test_the_lead_of_the_follow_up_audit_closes_findings_of_the_initial_audit(
     )
     services.decision_take(
         application_id=application.pk, outcome="bronze", motivation="Vu.", by=users[Role.DECIDER]
+    )
+    services.derogation_confirm(
+        application_id=application.pk, note="Vu aussi.", by=confirming_decider()
     )
     services.audit_plan(
         application_id=application.pk,

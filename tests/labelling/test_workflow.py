@@ -221,7 +221,7 @@ def test_the_decider_who_decided_cannot_review_the_appeal(application, users, ot
     services.appeal_file(
         application_id=application.pk, reason="Erreur.", by=users[Role.CORRESPONDENT]
     )
-    with pytest.raises(PermissionDenied, match="décision contestée"):
+    with pytest.raises(PermissionDenied, match="indépendant"):
         services.appeal_review(
             application_id=application.pk,
             outcome=AppealOutcome.UPHELD,
