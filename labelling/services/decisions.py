@@ -40,6 +40,7 @@ from ._common import (
     _locked,
     _move,
     _require_correspondent,
+    _require_final_results,
     _require_independent_decider,
     _require_lead,
     _require_status,
@@ -62,6 +63,7 @@ def proposal_make(*, application_id: int, outcome: str, motivation: str, by: Use
     if audit is None:
         raise LabelError(_("There is no audit for this application."))
     _require_lead(by, audit)
+    _require_final_results(application)
     if outcome not in Outcome.values:
         raise LabelError(_("Choose the proposed level."))
     motivation = _require_text(motivation, _("The motivation"))
@@ -187,6 +189,7 @@ def decision_take(
     application = _locked(application_id)
     _require_independent_decider(by, application)
     _require_status(application, S.PROPOSED)
+    _require_final_results(application)
     if outcome not in Outcome.values:
         raise LabelError(_("Choose the decided level."))
     motivation = _require_text(motivation, _("The motivation"))
@@ -248,6 +251,7 @@ def _derogation_answer(application_id: int, note: str, by: User) -> tuple:
     application = _locked(application_id)
     _require_independent_decider(by, application)
     _require_status(application, S.PROPOSED)
+    _require_final_results(application)
     derogation = _pending_derogation(application)
     if derogation is None:
         raise LabelError(_("No derogation is waiting for a second decider."))
