@@ -5,11 +5,12 @@ import logging
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centres.access import scope_of
 from centres.enums import Role
+from centres.formatting import date_text
 from centres.models import Structure, User
 
 from ..access import is_on_audit_team
@@ -119,7 +120,7 @@ def _require_final_results(application: Application) -> None:
                 "The campaign « %(name)s » of the evaluated period still runs until %(day)s: "
                 "its results are not final. This step is possible once it is closed."
             )
-            % {"name": running.name, "day": formats.date_format(running.closes_on)}
+            % {"name": running.name, "day": date_text(running.closes_on)}
         )
 
 

@@ -113,15 +113,31 @@ STEPS = ["submitted", "audit_planned", "audited", "proposed", "decided"]
 
 
 def fill_grid(audit, by, conformity=Conformity.CONFORM):
-    """Fill the whole grid at once (the grid service itself is tested in test_audits.py)."""
+    """Fill the rest of the grid at once, keeping what is already graded (the grid service
+    itself is tested in test_audits.py)."""
     criteria = AuditCriterion.objects.filter(
         engagement__referential_id=audit.application.referential_id
     )
     GridEntry.objects.bulk_create(
-        GridEntry(site=site, criterion=criterion, conformity=conformity, updated_by=by)
-        for site in audit.sites.all()
-        for criterion in criteria
+        (
+            GridEntry(site=site, criterion=criterion, conformity=conformity, updated_by=by)
+            for site in audit.sites.all()
+            for criterion in criteria
+        ),
+        ignore_conflicts=True,
     )
+
+
+def grade(audit, code: str, by, conformity=Conformity.PARTIAL, site=None):
+    """Grade one criterion on one site (the first by default): a non-conformity needs it."""
+    site = site or audit.sites.first()
+    criterion = AuditCriterion.objects.get(
+        code=code, engagement__referential_id=audit.application.referential_id
+    )
+    services.grid_entry_save(
+        site_id=site.pk, criterion_id=criterion.pk, conformity=conformity, by=by
+    )
+    return site
 
 
 def drive(application, users, until: str, *, team=(), outcome=Outcome.ARGENT):

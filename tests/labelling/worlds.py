@@ -6,7 +6,7 @@ from centres.enums import Role
 from labelling import services
 from labelling.models import Application, AuditCriterion, Certificate, Finding, Referential
 
-from .conftest import drive, ensure_default_referential, fill_grid, make_application
+from .conftest import drive, ensure_default_referential, fill_grid, grade, make_application
 
 
 def _application(world, until: str) -> Application:
@@ -52,7 +52,7 @@ def application_with_findings(world) -> dict:
     criterion = AuditCriterion.objects.get(
         engagement__referential=application.referential, code="2.2"
     )
-    site = audit.sites.first()
+    site = grade(audit, "2.2", lead, conformity="non_conform")
     for kind, text in [
         ("major_nc", "Numéro surtaxé affiché sur les courriers."),
         ("minor_nc", "Horaires d'affluence non publiés."),
