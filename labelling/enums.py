@@ -33,6 +33,15 @@ class Outcome(models.TextChoices):
     REFUSED = "refused", _("Label refused")
 
 
+class BelowMinSample(models.TextChoices):
+    """What a level rule does with an engagement asked by the survey but answered by fewer
+    citizens than the minimum sample."""
+
+    IGNORE = "ignore", _("Ignore the engagement for this level")
+    BLOCK = "block", _("Refuse this level")
+    CAP = "cap", _("Cap the result at this level")
+
+
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")

@@ -13,6 +13,7 @@ from .enums import (
     AppealOutcome,
     ApplicationStatus,
     AuditKind,
+    BelowMinSample,
     CertificateStatus,
     Conformity,
     DerogationStatus,
@@ -143,6 +144,28 @@ class LevelRule(models.Model):
     max_open_minor_nc = models.PositiveSmallIntegerField(_("maximum open minor non-conformities"))
     min_citizen_sample = models.PositiveIntegerField(_("minimum citizen answers (overall)"))
     min_agent_sample = models.PositiveIntegerField(_("minimum agent answers"))
+    min_agent_participation = models.DecimalField(
+        _("minimum agent participation"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("Agent answers divided by the centres' agents (0.4 means 40 %)."),
+    )
+    use_wilson_lower_bound = models.BooleanField(
+        _("compare the lower bound of the 95 % interval"),
+        default=False,
+        help_text=_("Rates are judged on the Wilson lower bound instead of the point estimate."),
+    )
+    below_min_sample = models.CharField(
+        _("engagement below the minimum sample"),
+        max_length=10,
+        choices=BelowMinSample.choices,
+        default=BelowMinSample.BLOCK,
+    )
+    open_major_nc_blocks = models.BooleanField(
+        _("an open major non-conformity blocks the level"), default=True
+    )
 
     class Meta:
         ordering = ["referential", "level"]

@@ -37,9 +37,12 @@ RULE_FRACTIONS = (
     "min_citizen_rate_overall",
     "min_agent_involvement",
     "min_audit_conformity",
+    "min_agent_participation",
 )
 RULE_COUNTS = ("max_open_major_nc", "max_open_minor_nc", "min_citizen_sample", "min_agent_sample")
-RULE_FIELDS = RULE_FRACTIONS + RULE_COUNTS
+RULE_FLAGS = ("use_wilson_lower_bound", "open_major_nc_blocks")
+RULE_CHOICES = ("below_min_sample",)
+RULE_FIELDS = RULE_FRACTIONS + RULE_COUNTS + RULE_FLAGS + RULE_CHOICES
 
 
 def engagements_in_force() -> QuerySet[Engagement]:
@@ -113,6 +116,10 @@ def _rule_value(rule: LevelRule | None, name: str) -> str:
     if rule is None:
         return "—"
     value = getattr(rule, name)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if name in RULE_CHOICES:
+        return str(getattr(rule, f"get_{name}_display")())
     return percent(value) if isinstance(value, Decimal) else str(value)
 
 

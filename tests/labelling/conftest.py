@@ -7,7 +7,7 @@ import pytest
 from centres.enums import Role
 from centres.models import Centre, CertificationBody, Structure
 from labelling import services
-from labelling.defaults import CRITERIA, LEVEL_RULES
+from labelling.defaults import CRITERIA, LEVEL_RULES, level_rule_values
 from labelling.enums import Conformity, Outcome
 from labelling.models import (
     AuditCriterion,
@@ -61,8 +61,10 @@ def ensure_default_referential() -> Referential:
         AuditCriterion.objects.get_or_create(
             engagement=engagements[number], code=code, defaults={"title": title, "weight": weight}
         )
-    for level, values in LEVEL_RULES.items():
-        LevelRule.objects.get_or_create(referential=referential, level=level, defaults=values)
+    for level in LEVEL_RULES:
+        LevelRule.objects.get_or_create(
+            referential=referential, level=level, defaults=level_rule_values(level)
+        )
     return referential
 
 
