@@ -18,6 +18,7 @@ from ..access import (
     is_on_audit_team,
     managed_structure_ids,
     may_examine_appeal,
+    may_read_scorecard,
     visible_applications,
 )
 from ..enums import ApplicationStatus as S
@@ -187,6 +188,7 @@ def _detail_context(request, application, bound: dict | None = None) -> dict:
         "forms": forms,
         "derogations": application.derogations.select_related("requested_by", "answered_by"),
         "appeal_waiting": appeal_waiting,
+        "can_read_scorecard": may_read_scorecard(request.user),
     }
 
 
