@@ -398,20 +398,24 @@ def test_a_referent_reads_only_their_own_centre_findings_and_sites(
 
 def test_links_are_shown_only_to_those_who_may_open_them(client, users, audit_of_lille_and_angers):
     audit, _angers = audit_of_lille_and_angers
-    detail = reverse("labelling:application_detail", kwargs={"pk": audit.application_id})
+    pages = [
+        reverse("labelling:application_detail", kwargs={"pk": audit.application_id}),
+        reverse("labelling:finding_list", kwargs={"pk": audit.application_id}),
+        reverse("labelling:audit_detail", kwargs={"pk": audit.pk}),
+    ]
     scorecard = reverse("labelling:scorecard", kwargs={"pk": audit.application_id})
     for role in ROLES[1:]:
         if role == "no_role":
             continue
         client.force_login(users[role])
-        page = client.get(detail)
-        if page.status_code != 200:
-            continue
-        for href in _links(page.content.decode()):
-            if href.startswith("/label/"):
-                assert client.get(href).status_code in (200, 302), f"{role}: {href}"
-        shown = scorecard in page.content.decode()
-        assert shown == (client.get(scorecard).status_code == 200), role
+        for url in pages:
+            page = client.get(url)
+            if page.status_code != 200:
+                continue
+            for href in _links(page.content.decode()):
+                assert client.get(href).status_code in (200, 302), f"{role}: {href} on {url}"
+            shown = scorecard in page.content.decode()
+            assert not shown or client.get(scorecard).status_code == 200, (role, url)
 
 
 def _links(html: str) -> list[str]:

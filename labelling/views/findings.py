@@ -18,6 +18,7 @@ from ..access import (
     get_evidence,
     get_finding,
     may_close_findings,
+    may_read_scorecard,
     scoped_to_readable_sites,
 )
 from ..enums import ApplicationStatus as S
@@ -66,6 +67,7 @@ def finding_list(request, pk: int):
         "labelling/findings/finding_list.html",
         {
             "application": application,
+            "can_read_scorecard": may_read_scorecard(request.user),
             "filters": filters,
             "is_filtered": any(criteria.values()),
             "page_obj": page,
