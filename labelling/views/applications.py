@@ -40,7 +40,11 @@ def application_list(request):
     return render(
         request,
         "labelling/applications/application_list.html",
-        {"applications": applications, "can_create": can_create},
+        {
+            "applications": applications,
+            "can_create": can_create,
+            "reads_commission_pages": scope_of(request.user).has(Role.DITP_ADMIN, Role.DECIDER),
+        },
     )
 
 

@@ -11,6 +11,7 @@ from centres.access import STAFF_ROLES, role_required
 from ..access import (
     get_certificate,
 )
+from ..decision_log import chain_head
 from ..enums import CertificateStatus, VerificationStatus
 from ..queries import certificate_state, certificates_checked
 
@@ -61,5 +62,6 @@ def verify(request, token: str):
             "structure": certificate.decision.application.structure,
             "status": status,
             "status_label": VerificationStatus(status).label,
+            "chain_head": chain_head(),
         },
     )
