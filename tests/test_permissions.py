@@ -78,6 +78,9 @@ MATRIX = {
     ),
     "labelling:certificate_detail": ({"pk": 1}, signed_in(404, no_role=403)),
     "labelling:certificate_download": ({"pk": 1}, signed_in(404, no_role=403)),
+    "labelling:appeal_queue": ({}, signed_in(403, ditp_admin=200, decider=200)),
+    "labelling:decision_log": ({}, signed_in(403, ditp_admin=200, decider=200)),
+    "labelling:decision_log_verify": ({}, signed_in(403, ditp_admin=405, decider=405)),
     "labelling:referential_list": ({}, signed_in(403, ditp_admin=200, decider=200)),
     # labelling: findings follow-up, evidence download, referential versions (version 1, in
     # force, exists: it comes with the migrations; putting it in force again is a 409).

@@ -12,6 +12,7 @@ from centres.public_cache import public_page
 from ..access import (
     get_certificate,
 )
+from ..decision_log import chain_head
 from ..enums import CertificateStatus, VerificationStatus
 from ..queries import certificate_state, certificates_checked
 
@@ -47,7 +48,9 @@ def certificate_download(request, pk: int):
 def verify(request, token: str):
     certificate = get_object_or_404(
         certificates_checked().select_related(
-            "decision__application__structure", "decision__application__certification_body"
+            "decision__application__structure",
+            "decision__application__certification_body",
+            "replaced_by__decision",
         ),
         public_token=token,
     )
@@ -61,5 +64,6 @@ def verify(request, token: str):
             "structure": certificate.decision.application.structure,
             "status": status,
             "status_label": VerificationStatus(status).label,
+            "chain_head": chain_head(),
         },
     )

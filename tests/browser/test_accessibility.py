@@ -43,6 +43,7 @@ NOT_PAGES |= {"surveys:export", "surveys:invitation_api"}  # file downloads, JSO
 NOT_PAGES |= {"labelling:application_action", "labelling:audit_post"}  # POST only
 NOT_PAGES |= {"labelling:certificate_download", "labelling:audit_report"}  # PDF downloads
 NOT_PAGES |= {"labelling:evidence_download"}  # file download
+NOT_PAGES |= {"labelling:decision_log_verify"}  # POST only (the log page's "submitted" state)
 NOT_PAGES |= {"surveys:export_status", "surveys:export_download", "surveys:export_job_retry"}
 NOT_PAGES |= {"surveys:open_data_csv"}  # CSV download
 NOT_PAGES |= {"surveys:open_data_reviews_csv", "surveys:open_data_reviews_api"}  # CSV, JSON
@@ -304,6 +305,13 @@ SCREENS = [
     ),
     Screen("labelling:referential_activate", Role.DITP_ADMIN, kwargs=label.derived_referential),
     Screen("labelling:verify", kwargs=label.verification),
+    # labelling: appeals, derogations, the decision log and its integrity check.
+    Screen("labelling:appeal_queue", Role.DECIDER),  # empty
+    Screen("labelling:appeal_queue", Role.DITP_ADMIN, kwargs=label.appeal_waiting),
+    Screen("labelling:application_detail", Role.DITP_ADMIN, kwargs=label.pending_derogation),
+    Screen("labelling:decision_log", Role.DITP_ADMIN),  # empty
+    Screen("labelling:decision_log", Role.DECIDER, kwargs=label.logged_decisions),
+    Screen("labelling:decision_log", Role.DECIDER, "submitted empty", label.logged_decisions),
     # public pages: a centre in each state, the home page with labels, open data.
     Screen("public_centre", kwargs=public.vesoul_with_nothing_published),
     Screen("public_centre", kwargs=public.lens_with_a_small_sample),
