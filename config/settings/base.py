@@ -240,7 +240,10 @@ LOGGING = {
 
 # Survey statistics and protections (see README, Surveys).
 SURVEY_MIN_SAMPLE = env_int("SURVEY_MIN_SAMPLE", 30)  # below: « échantillon insuffisant »
-SURVEY_K_ANONYMITY = env_int("SURVEY_K_ANONYMITY", 5)  # smallest agent group shown
+SURVEY_K_ANONYMITY = env_int("SURVEY_K_ANONYMITY", 5)  # smallest group shown, smallest batch
+# Embedded mode has no Celery beat: there a submission queues the mixer (eager: it runs after
+# the submission's commit, in its own transaction). With real services beat runs it.
+SURVEY_MIX_ON_SUBMIT = env_bool("SURVEY_MIX_ON_SUBMIT", CELERY_TASK_ALWAYS_EAGER)
 SURVEY_FAILED_LINK_LIMIT = env_int("SURVEY_FAILED_LINK_LIMIT", 20)  # per IP and window
 SURVEY_FAILED_LINK_WINDOW = env_int("SURVEY_FAILED_LINK_WINDOW", 600)  # seconds
 REVIEW_SUBMIT_LIMIT = env_int("REVIEW_SUBMIT_LIMIT", 5)  # citizen reviews per IP and window

@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from centres.models import Centre
 
-from ..anonymity import DEFAULT_K, suppressed_cells
+from ..anonymity import k_anonymity, suppressed_cells
 from ..enums import NOT_AT_ALL, VERY, Audience, QuestionKind, ReviewState
 from ..models import REVIEW_ANSWER_DAYS, Campaign, CumulativeRollup, DailyRollup, Question, Review
 from ..stats import DEFAULT_MIN_SAMPLE, Rate
@@ -51,11 +51,6 @@ YES_NO_AS_SCALE = {"yes": VERY, "no": NOT_AT_ALL}
 def min_sample() -> int:
     """Below this n a rate is flagged "insufficient sample" (configurable)."""
     return getattr(settings, "SURVEY_MIN_SAMPLE", DEFAULT_MIN_SAMPLE)
-
-
-def k_anonymity() -> int:
-    """Agent groups smaller than this are never shown (configurable)."""
-    return getattr(settings, "SURVEY_K_ANONYMITY", DEFAULT_K)
 
 
 # What citizen figures count: 4-point satisfaction questions (of citizen campaigns).

@@ -125,7 +125,7 @@ def campaign_with_links(world) -> dict:
         list(invitations_issue(campaign=campaign, count=12))
         Invitation.objects.filter(
             pk=Invitation.objects.filter(campaign=campaign).first().pk
-        ).update(used_on=campaign.opens_on)
+        ).update(used=True)
     return {"slug": campaign.slug}
 
 
