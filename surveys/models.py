@@ -246,6 +246,28 @@ class Answer(models.Model):
         return f"{self.question_id}: {self.value or self.text[:40]}"
 
 
+class MaskedName(models.Model):
+    """A name a referent marked in a centre's survey comments: masked in every comment of the
+    centre, those already counted and those to come (surveys.masking)."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    marked_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    marked_at = models.DateTimeField(_("marked at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("masked name")
+        verbose_name_plural = _("masked names")
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "name"], name="unique_masked_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id}: {self.name}"
+
+
 class DailyRollup(models.Model):
     """How many answers a question received with a given value, per centre and day.
 

@@ -13,7 +13,8 @@ an agent's e-mail -> link -> answer sheet. So:
   them, writes their responses, answers and rollups, deletes them from the box and rewrites
   every link of that centre claimed since its previous batch, all in ONE transaction. A
   response then shares its writing transaction, its neighbourhood and its attributes
-  (campaign, centre, day) with at least k links and k responses.
+  (campaign, centre, day) with at least k links and k responses. Comments are masked on the
+  way (surveys.masking): only the masked text is ever stored in a response.
 
 The rule for batches (k = settings.SURVEY_K_ANONYMITY, 5):
 - while the campaign runs, a centre's sheets are mixed once 2k of them wait; the k newest stay
@@ -38,7 +39,8 @@ from django.utils import timezone
 
 from ..anonymity import k_anonymity
 from ..enums import Audience
-from ..models import Answer, Ballot, Campaign, Invitation, Response
+from ..masking import mask_personal_data
+from ..models import Answer, Ballot, Campaign, Invitation, MaskedName, Response
 from ..tokens import token_hash
 from .rollups import rollups_increment, rollups_unseal
 
@@ -170,6 +172,7 @@ def _responses_write(
 ) -> None:
     """Responses, answers and rollups of a shuffled batch, in the batch's order."""
     day = response_day(campaign, now)
+    names = list(MaskedName.objects.filter(centre_id=centre_id).values_list("name", flat=True))
     responses = Response.objects.bulk_create(
         Response(
             campaign_id=campaign.pk,
@@ -182,6 +185,7 @@ def _responses_write(
     answers, counted = [], Counter()
     for response, ballot in zip(responses, ballots, strict=True):
         for question_id, value, text in json.loads(ballot.sheet):
+            text = mask_personal_data(text, names)  # the original is not kept
             answers.append(
                 Answer(response_id=response.pk, question_id=question_id, value=value, text=text)
             )
