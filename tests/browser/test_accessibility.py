@@ -225,6 +225,8 @@ SCREENS = [
     Screen("surveys:review_submit", kwargs=LILLE, state="filled and submitted"),  # thanks
     Screen("surveys:review_thanks", kwargs=LILLE),
     Screen("surveys:review_list", Role.REFERENT),  # empty state
+    Screen("surveys:survey_comments", Role.REFERENT),  # empty state
+    Screen("surveys:survey_comments", Role.REFERENT, "submitted empty"),
     Screen("surveys:review_list", Role.CORRESPONDENT, kwargs=reviews.reviews_in_scope),
     Screen("surveys:review_moderation", Role.CORRESPONDENT),  # nothing to moderate
     Screen("surveys:review_moderation", Role.DITP_ADMIN, kwargs=reviews.reviews_in_scope),
