@@ -49,6 +49,11 @@ app.conf.beat_schedule = {
         "task": "surveys.tasks.dispatch_review_clock",
         "schedule": crontab(minute=5),
     },
+    # The ballot box: sealed answer sheets counted in shuffled batches of at least k.
+    "surveys-mix-ballots": {
+        "task": "surveys.tasks.mix_ballots",
+        "schedule": crontab(minute="*"),
+    },
     # Survey rollups of past days merged into one shard, past months summed (results read them).
     "surveys-seal-rollups": {
         "task": "surveys.tasks.seal_rollups",

@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     answering,
     campaigns,
+    comments,
     exports,
     open_data,
     questionnaires,
@@ -16,6 +17,7 @@ urlpatterns = [
     path("s/merci/", answering.thanks, name="thanks"),
     path("s/<str:token>", answering.answer, name="answer"),
     path("enquetes/resultats/", results.results, name="results"),
+    path("enquetes/commentaires/", comments.survey_comments, name="survey_comments"),
     # Campaigns: the DITP's pages (the network's correspondent reads them).
     path("enquetes/campagnes/", campaigns.campaign_list, name="campaign_list"),
     path(

@@ -141,6 +141,10 @@ MATRIX = {
         signed_in(403, ditp_admin=200, correspondent=200, referent=200, other_referent=200),
     ),
     "surveys:review_moderation": ({}, signed_in(403, ditp_admin=200, correspondent=200)),
+    "surveys:survey_comments": (
+        {},
+        signed_in(403, ditp_admin=200, correspondent=200, referent=200, other_referent=200),
+    ),
     "surveys:review_moderate": (
         {"pk": MATRIX_PENDING_REVIEW_PK},
         signed_in(403, ditp_admin=200, correspondent=200),

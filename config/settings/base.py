@@ -296,7 +296,10 @@ PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 300)
 
 # Survey statistics and protections (see README, Surveys).
 SURVEY_MIN_SAMPLE = env_int("SURVEY_MIN_SAMPLE", 30)  # below: « échantillon insuffisant »
-SURVEY_K_ANONYMITY = env_int("SURVEY_K_ANONYMITY", 5)  # smallest agent group shown
+SURVEY_K_ANONYMITY = env_int("SURVEY_K_ANONYMITY", 5)  # smallest group shown, smallest batch
+# Embedded mode has no Celery beat: there a submission queues the mixer (eager: it runs after
+# the submission's commit, in its own transaction). With real services beat runs it.
+SURVEY_MIX_ON_SUBMIT = env_bool("SURVEY_MIX_ON_SUBMIT", CELERY_TASK_ALWAYS_EAGER)
 SURVEY_FAILED_LINK_LIMIT = env_int("SURVEY_FAILED_LINK_LIMIT", 20)  # per address and window
 SURVEY_FAILED_LINK_WINDOW = env_int("SURVEY_FAILED_LINK_WINDOW", 600)  # seconds
 # Citizen reviews sent to one centre from one address within the window (a day). A France

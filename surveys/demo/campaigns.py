@@ -3,7 +3,9 @@
 Citizens: 98 % satisfied overall (84 % very, 14 % rather); agents: 77 % feel part of the
 continuous-improvement approach. Answers are synthetic, spread over the 20 centres and the
 campaign days; raw responses and their rollups are inserted in bulk, consistently (so
-reconcile_rollups passes on demo data)."""
+reconcile_rollups passes on demo data). They are dated the way the mixer dates them
+(surveys.services.ballot): citizen answers by batches of at least k per centre and day,
+agent answers on the campaign's first day."""
 
 import random
 from collections import Counter
@@ -26,6 +28,9 @@ CITIZEN_RESPONSES = 4000
 CITIZEN_OVERALL = {VERY: 3360, RATHER: 560, RATHER_NOT: 60, NOT_AT_ALL: 20}
 # Agents, exactly 77 % involved; one small centre shows the k-anonymity suppression.
 AGENT_HEADLINE = {VERY: 185, RATHER: 277, RATHER_NOT: 98, NOT_AT_ALL: 40}
+# Citizen sheets per demo batch (the mixer's batches are at least k = 5; a centre's last
+# batch takes what is left, at least 5 with the demo's 200 answers per centre).
+BATCH = 8
 OTHER_QUESTION_WEIGHTS = {VERY: 78, RATHER: 16, RATHER_NOT: 3, NOT_AT_ALL: 1, DONT_KNOW: 2}
 
 
@@ -119,13 +124,14 @@ def surveys_demo_seed(*, structure: Structure) -> None:
         pool = [value for value, count in CITIZEN_OVERALL.items() for _ in range(count)]
         sheets = []
         for centre, values in _deal(pool, centres, rng):
-            for value in values:
+            for n, value in enumerate(values):
+                if n % BATCH == 0 and len(values) - n >= BATCH:  # a mixer batch: one day
+                    day = citizen.opens_on + timedelta(days=rng.randrange(days))
                 answers = {overall: value}
                 for question in others:
                     answers[question] = rng.choices(
                         list(OTHER_QUESTION_WEIGHTS), list(OTHER_QUESTION_WEIGHTS.values())
                     )[0]
-                day = citizen.opens_on + timedelta(days=rng.randrange(days))
                 sheets.append((centre, day, answers))
         _insert(citizen, sheets)
     agent = _campaign(
@@ -140,7 +146,7 @@ def surveys_demo_seed(*, structure: Structure) -> None:
         headline = agent.questionnaire.questions.get(is_headline=True)
         pool = [value for value, count in AGENT_HEADLINE.items() for _ in range(count)]
         sheets = [
-            (centre, agent.opens_on + timedelta(days=rng.randrange(26)), {headline: value})
+            (centre, agent.opens_on, {headline: value})
             for centre, values in _deal(pool, centres, rng, small=3)
             for value in values
         ]

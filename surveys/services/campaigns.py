@@ -86,7 +86,7 @@ def campaign_close_early(*, campaign: Campaign, today: date) -> int:
         campaign.save(update_fields=["closes_on"])
         end = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
         shortened = Invitation.objects.filter(
-            campaign=campaign, used_on__isnull=True, expires_at__gt=end
+            campaign=campaign, used=False, expires_at__gt=end
         ).update(expires_at=end)
         public_cache_touch(structure_id=campaign.structure_id)
     logger.info("campaign_closed_early campaign=%s links=%s", campaign.slug, shortened)
@@ -198,7 +198,7 @@ def agent_invitation_send(*, contact_id: int, reminder: bool) -> bool:
             return False
         today = timezone.localdate()
         if reminder:
-            unanswered = contact.invitation and contact.invitation.used_on is None
+            unanswered = contact.invitation and not contact.invitation.used
             if not unanswered or contact.reminded_on or not contact.invited_on:
                 return False
         elif contact.invited_on:

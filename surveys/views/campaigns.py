@@ -38,9 +38,11 @@ from centres.pagination import page_of
 from centres.params import int_param
 
 from ..access import get_campaign, visible_campaigns
+from ..anonymity import k_anonymity
 from ..enums import Audience
 from ..forms.campaigns import AgentContactsForm, CampaignCreateForm, LinksIssueForm
 from ..models import AgentContact, Campaign, Invitation, Response
+from ..services.ballot import ballots_waiting
 from ..services.campaigns import (
     agent_contacts_import,
     campaign_api_key_rotate,
@@ -122,7 +124,7 @@ def agent_contacts(request, slug: str):
         total=Count("id"),
         invited=Count("id", filter=Q(invited_on__isnull=False)),
         reminded=Count("id", filter=Q(reminded_on__isnull=False)),
-        answered=Count("id", filter=Q(invitation__used_on__isnull=False)),
+        answered=Count("id", filter=Q(invitation__used=True)),
     )
     return render(
         request,
@@ -160,7 +162,7 @@ def _count_of(model, *, outer: str, **filters) -> Coalesce:
 def _with_counts(campaigns: QuerySet[Campaign]) -> QuerySet[Campaign]:
     return campaigns.annotate(
         links_issued=_count_of(Invitation, outer="campaign"),
-        links_used=_count_of(Invitation, outer="campaign", used_on__isnull=False),
+        links_used=_count_of(Invitation, outer="campaign", used=True),
         responses_count=_count_of(Response, outer="campaign"),
     )
 
@@ -246,8 +248,8 @@ def _figures(campaign: Campaign) -> tuple[list, dict]:
         .values("centre_id")
         .annotate(
             links_issued=Count("id"),
-            links_used=Count("id", filter=Q(used_on__isnull=False)),
-            links_expired=Count("id", filter=Q(used_on__isnull=True, expires_at__lte=now)),
+            links_used=Count("id", filter=Q(used=True)),
+            links_expired=Count("id", filter=Q(used=False, expires_at__lte=now)),
         )
     }
     responses = dict(
@@ -292,6 +294,8 @@ def _detail(request, campaign: Campaign, *, links_form=None, status: int = 200):
             "can_manage": has_role(request.user, Role.DITP_ADMIN),
             "can_close": campaign_can_close_early(campaign, today),
             "results_url": reverse("surveys:results") + f"?campaign={campaign.slug}",
+            "ballots_waiting": ballots_waiting(campaign=campaign),
+            "k": k_anonymity(),
         },
         status=status,
     )

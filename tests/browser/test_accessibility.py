@@ -131,7 +131,7 @@ def campaign_with_links(world) -> dict:
         list(invitations_issue(campaign=campaign, count=12))
         Invitation.objects.filter(
             pk=Invitation.objects.filter(campaign=campaign).first().pk
-        ).update(used_on=campaign.opens_on)
+        ).update(used=True)
     return {"slug": campaign.slug}
 
 
@@ -231,6 +231,8 @@ SCREENS = [
     Screen("surveys:review_submit", kwargs=LILLE, state="filled and submitted"),  # thanks
     Screen("surveys:review_thanks", kwargs=LILLE),
     Screen("surveys:review_list", Role.REFERENT),  # empty state
+    Screen("surveys:survey_comments", Role.REFERENT),  # empty state
+    Screen("surveys:survey_comments", Role.REFERENT, "submitted empty"),
     Screen("surveys:review_list", Role.CORRESPONDENT, kwargs=reviews.reviews_in_scope),
     Screen("surveys:review_moderation", Role.CORRESPONDENT),  # nothing to moderate
     Screen("surveys:review_moderation", Role.DITP_ADMIN, kwargs=reviews.reviews_in_scope),

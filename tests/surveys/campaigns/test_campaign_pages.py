@@ -86,7 +86,7 @@ def test_the_list_shows_state_and_counts_of_each_campaign(admin, citizen_campaig
     rows = {c.slug: c for c in page.object_list}
     assert [c.slug for c in page.object_list] == ["plus-tard", "usagers-test"]  # newest first
     first = rows["usagers-test"]
-    assert (first.links_issued, first.links_used, first.responses_count) == (3, 1, 1)
+    assert (first.links_issued, first.links_used, first.responses_count) == (3, 1, 0)
     assert (first.state, rows["plus-tard"].state) == ("running", "upcoming")
 
 
@@ -270,7 +270,8 @@ def test_the_page_counts_links_and_responses_per_centre(admin, citizen_campaign,
     response = admin.get(detail(citizen_campaign))
     lille = next(c for c in response.context["centres"] if c.code == "lille")
     counts = (lille.links_issued, lille.links_used, lille.links_expired, lille.responses_count)
-    assert counts == (4, 1, 1, 1)
+    assert counts == (4, 1, 1, 0)  # the sheet waits in the ballot box
+    assert "1 réponse en attente de dépouillement" in response.content.decode()
     assert response.context["totals"]["links_issued"] == 4
     page = response.content.decode()
     assert f"{reverse('surveys:results')}?campaign={citizen_campaign.slug}" in page

@@ -3,9 +3,11 @@
 import csv
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from centres.enums import Role
@@ -23,7 +25,9 @@ def export_url(kind, fmt, slug="usagers-test"):
 
 
 @pytest.fixture
-def answered(client, citizen_campaign, issue):
+def answered(client, settings, citizen_campaign, issue, count_all):
+    """Two answers from Lille, counted by the mixer (batches of 2 here)."""
+    settings.SURVEY_K_ANONYMITY = 2
     for token, comment in zip(
         issue(citizen_campaign, n=2, centre_code="lille"),
         ['=HYPERLINK("http://evil")', "+33 6 00 00 00 00"],
@@ -33,6 +37,7 @@ def answered(client, citizen_campaign, issue):
             reverse("surveys:answer", kwargs={"token": token}),
             {**GOOD_ANSWERS, "q_comment": comment},
         )
+    assert count_all(citizen_campaign).mixed == 2
     return citizen_campaign
 
 
@@ -138,9 +143,12 @@ def test_raw_agent_answers_cannot_be_exported(client, users, agent_campaign):
     assert client.get(export_url("results", "csv", slug="agents-test")).status_code == 200
 
 
-def test_a_referent_exports_only_their_centre(client, users, answered, issue):
-    token = issue(answered, centre_code="lens")[0]
-    client.post(reverse("surveys:answer", kwargs={"token": token}), GOOD_ANSWERS)
+def test_a_referent_exports_only_their_centre(client, users, answered, issue, count_all):
+    answered.closes_on = timezone.localdate() + timedelta(days=30)  # open again for Lens
+    answered.save(update_fields=["closes_on"])
+    for token in issue(answered, n=2, centre_code="lens"):
+        client.post(reverse("surveys:answer", kwargs={"token": token}), GOOD_ANSWERS)
+    assert count_all(answered).mixed == 2
     client.force_login(users[Role.REFERENT])
     text = b"".join(client.get(export_url("responses", "csv")).streaming_content).decode()
     assert "lille," in text and "lens," not in text
