@@ -9,15 +9,16 @@ of the structure's centres answered publicly within 7 days. It is context for th
 and the decider, not a rule: the referential's level rules have no threshold for it, and
 thresholds are the commission's to set (a new LevelRule field, in a new referential version)."""
 
-import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from centres import formatting
 
 from .enums import CONFORMITY_SCORE, LEVEL_ORDER, FindingKind, Level
 from .models import Application, Audit, Finding, GridEntry, LevelRule, Referential
@@ -85,18 +86,14 @@ class LevelResult:
 
 
 def percent(value: float | Decimal | None) -> str:
-    """A fraction as a French percentage, floored to 0.1 so that 79.96 % never shows as 80 %."""
-    if value is None:
-        return "—"
-    tenths = math.floor(round(float(value) * 1000, 6))
-    number = tenths / 10
-    text = formats.number_format(number, 0 if tenths % 10 == 0 else 1)
-    return f"{text}\u00a0%"
+    """A fraction as people read it everywhere (centres.formatting): rounded half-up to 0.1."""
+    return formatting.percent_text(value)
 
 
 def _at_least(value: float | None, threshold: Decimal) -> bool:
-    # Rates are ratios of counts; rounding absorbs binary noise such as 0.7999999999999999.
-    return value is not None and round(float(value), 9) >= float(threshold)
+    """Compares the rounded rate that the sentence shows, so that « 80 % ≥ 80 % » never reads
+    as a refusal nor « 79,9 % » as met."""
+    return value is not None and formatting.percentage(value) >= formatting.percentage(threshold)
 
 
 def _level_label(level: str) -> str:
@@ -385,7 +382,9 @@ def _rate_dict(rate) -> dict | None:
         "insufficient_sample": bool(getattr(rate, "insufficient_sample", False)),
         "text": percent(rate.satisfaction_rate),
         "interval": (
-            f"[{percent(rate.wilson_low)} ; {percent(rate.wilson_high)}]"
+            formatting.interval_text(
+                rate.wilson_low, rate.wilson_high, around=rate.satisfaction_rate
+            )
             if getattr(rate, "wilson_low", None) is not None
             else ""
         ),

@@ -16,6 +16,7 @@ from centres.enums import ActionStatus
 from centres.queries import public_centres, published_actions
 from surveys.models import REVIEW_ANSWER_DAYS
 from surveys.queries.results import (
+    ChartBar,
     engagement_rates,
     min_sample,
     published_citizen_campaigns,
@@ -64,7 +65,7 @@ def home(request):
 
 
 @dataclass(frozen=True)
-class ResultRow:
+class ResultRow(ChartBar):
     """One engagement (or the overall question) of a centre's citizen results."""
 
     key: int | str
@@ -76,18 +77,6 @@ class ResultRow:
     def shown(self) -> bool:
         """A rate is published only on a sufficient sample."""
         return self.rate.n > 0 and not self.rate.insufficient_sample
-
-    @property
-    def bar_percent(self) -> str:
-        return f"{self.rate.satisfaction_rate * 100:.1f}" if self.shown else "0"
-
-    @property
-    def low_percent(self) -> str:
-        return f"{self.rate.wilson_low * 100:.1f}" if self.shown else "0"
-
-    @property
-    def high_percent(self) -> str:
-        return f"{self.rate.wilson_high * 100:.1f}" if self.shown else "0"
 
 
 def _centre_figures(centre) -> dict:

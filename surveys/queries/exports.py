@@ -19,6 +19,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from psycopg import sql
 
+from centres import formatting
 from centres.models import Centre
 
 from ..enums import Audience, ExportKind, QuestionKind
@@ -327,7 +328,7 @@ def open_data_rows(*, campaign: Campaign, centres: list[Centre], start: date, en
 def _pct(value: float | None) -> Decimal | str:
     """A percentage with one decimal, as a number: a negative net rate is a figure, and must
     not be taken for a formula (and prefixed) like a text cell starting with « - »."""
-    return "" if value is None else Decimal(f"{value * 100:.1f}")
+    return "" if value is None else formatting.percentage(value)
 
 
 def export_rows(*, campaign: Campaign, kind: str, centres: list[Centre]) -> Iterator[list]:
