@@ -17,6 +17,7 @@ from typing import Protocol
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from centres import formatting
 
@@ -235,9 +236,20 @@ def _level_checks(figures: Figures, t: Thresholds) -> list[Check]:
                 + _("(audit conformity)"),
             )
         )
-    for code, count, maximum, what in (
-        ("open_major_nc", figures.open_major, t.max_open_major_nc, _("open major NCs")),
-        ("open_minor_nc", figures.open_minor, t.max_open_minor_nc, _("open minor NCs")),
+    major, minor = figures.open_major, figures.open_minor
+    for code, count, maximum, what in (  # « 1 NC majeure ouverte », « 2 NC majeures ouvertes »
+        (
+            "open_major_nc",
+            major,
+            t.max_open_major_nc,
+            ngettext("open major NC", "open major NCs", major),
+        ),
+        (
+            "open_minor_nc",
+            minor,
+            t.max_open_minor_nc,
+            ngettext("open minor NC", "open minor NCs", minor),
+        ),
     ):
         passed = count <= maximum
         checks.append(

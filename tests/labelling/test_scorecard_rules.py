@@ -175,3 +175,12 @@ def test_percentages_are_rounded_as_everywhere_and_the_rule_judges_the_shown_fig
 
 def failed_label(level: str) -> str:
     return {"bronze": "Bronze", "argent": "Argent", "or": "Or"}[level]
+
+
+def test_a_single_open_nc_reads_in_the_singular(thresholds):
+    """It read « 1 NC majeures ouvertes »."""
+    figs = figures(open_major=1, open_minor=2)
+    major = check_of(figs, thresholds, "bronze", "open_major_nc").sentence
+    minor = check_of(figs, thresholds, "bronze", "open_minor_nc").sentence
+    assert " 1 NC majeure ouverte " in major and "majeures" not in major
+    assert " 2 NC mineures ouvertes " in minor

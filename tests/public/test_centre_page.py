@@ -167,3 +167,11 @@ def test_a_shared_cache_keeps_one_copy_per_cookie_and_language(client, organisat
     response = client.get(reverse("public_centre", kwargs={"code": "lille"}))
     vary = {value.strip() for value in response.headers["Vary"].split(",")}
     assert {"Cookie", "Accept-Language"} <= vary
+
+
+def test_the_survey_is_named_once(client, organisation):
+    """« Enquête « Enquête usagers 2025 » » repeated the word the name starts with."""
+    lille_with_results()
+    html = page(client)
+    assert "« Enquête usagers publiée », enquête menée du" in html
+    assert "Enquête « Enquête" not in html
