@@ -144,3 +144,13 @@ def test_the_link_endpoint_refuses_bad_requests(client, citizen_campaign, key, b
     response = api(client, good if key == "GOOD" else key, body)
     assert response.status_code == status and "error" in response.json()
     assert not Invitation.objects.exists()
+
+
+def test_a_small_spreadsheet_is_not_called_too_large(client, users, answered, settings):
+    """A 104 KiB XLSX was « trop volumineux pour être téléchargé d'un coup »."""
+    client.force_login(users[Role.DITP_ADMIN])
+    html = client.get(export_url("responses", "xlsx")).content.decode()
+    assert "trop volumineux" not in html and "toujours préparé en arrière-plan" in html
+    settings.EXPORT_INLINE_MAX_ROWS = 1  # two responses: a CSV too large to stream
+    html = client.get(export_url("responses", "csv")).content.decode()
+    assert "trop volumineux" in html
