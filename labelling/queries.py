@@ -53,6 +53,11 @@ def engagements_in_force() -> QuerySet[Engagement]:
     )
 
 
+def engagement_wordings() -> dict[int, str]:
+    """{number: wording} of the engagements in force (read by centres.engagements)."""
+    return dict(engagements_in_force().values_list("number", "title"))
+
+
 # ---------------------------------------------------------------- findings
 
 

@@ -9,15 +9,17 @@ of the structure's centres answered publicly within 7 days. It is context for th
 and the decider, not a rule: the referential's level rules have no threshold for it, and
 thresholds are the commission's to set (a new LevelRule field, in a new referential version)."""
 
-import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
 from django.db.models import Q, Sum
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from centres import formatting
 
 from .enums import CONFORMITY_SCORE, LEVEL_ORDER, BelowMinSample, FindingKind, Level
 from .models import Application, Audit, Finding, GridEntry, LevelRule, Referential
@@ -95,18 +97,14 @@ class LevelResult:
 
 
 def percent(value: float | Decimal | None) -> str:
-    """A fraction as a French percentage, floored to 0.1 so that 79.96 % never shows as 80 %."""
-    if value is None:
-        return "—"
-    tenths = math.floor(round(float(value) * 1000, 6))
-    number = tenths / 10
-    text = formats.number_format(number, 0 if tenths % 10 == 0 else 1)
-    return f"{text}\u00a0%"
+    """A fraction as people read it everywhere (centres.formatting): rounded half-up to 0.1."""
+    return formatting.percent_text(value)
 
 
 def _at_least(value: float | None, threshold: Decimal) -> bool:
-    # Rates are ratios of counts; rounding absorbs binary noise such as 0.7999999999999999.
-    return value is not None and round(float(value), 9) >= float(threshold)
+    """Compares the rounded rate that the sentence shows, so that « 80 % ≥ 80 % » never reads
+    as a refusal nor « 79,9 % » as met."""
+    return value is not None and formatting.percentage(value) >= formatting.percentage(threshold)
 
 
 def _level_label(level: str) -> str:
@@ -312,20 +310,37 @@ def _audit_checks(figures: Figures, t: Thresholds, label: str) -> list[Check]:
 
 def _finding_checks(figures: Figures, t: Thresholds, label: str) -> list[Check]:
     checks = []
+    major, minor = figures.open_major, figures.open_minor
     if t.open_major_nc_blocks:
-        passed = figures.open_major == 0
+        passed = major == 0
         text = (
             _("%(level)s met: no open major NC")
             if passed
-            else _("%(level)s refused: %(count)s open major NCs (any open major NC blocks it)")
+            else ngettext(
+                "%(level)s refused: %(count)s open major NC (any open major NC blocks it)",
+                "%(level)s refused: %(count)s open major NCs (any open major NC blocks it)",
+                major,
+            )
         )
-        checks.append(
-            Check("open_major_nc", passed, text % {"level": label, "count": figures.open_major})
+        checks.append(Check("open_major_nc", passed, text % {"level": label, "count": major}))
+    # « 1 NC majeure ouverte », « 2 NC majeures ouvertes »
+    limits = [
+        (
+            "open_minor_nc",
+            minor,
+            t.max_open_minor_nc,
+            ngettext("open minor NC", "open minor NCs", minor),
         )
-    limits = [("open_minor_nc", figures.open_minor, t.max_open_minor_nc, _("open minor NCs"))]
+    ]
     if not t.open_major_nc_blocks:
         limits.insert(
-            0, ("open_major_nc", figures.open_major, t.max_open_major_nc, _("open major NCs"))
+            0,
+            (
+                "open_major_nc",
+                major,
+                t.max_open_major_nc,
+                ngettext("open major NC", "open major NCs", major),
+            ),
         )
     for code, count, maximum, what in limits:
         passed = count <= maximum
@@ -517,7 +532,9 @@ def _rate_dict(rate) -> dict | None:
         "insufficient_sample": bool(getattr(rate, "insufficient_sample", False)),
         "text": percent(rate.satisfaction_rate),
         "interval": (
-            f"[{percent(rate.wilson_low)} ; {percent(rate.wilson_high)}]"
+            formatting.interval_text(
+                rate.wilson_low, rate.wilson_high, around=rate.satisfaction_rate
+            )
             if getattr(rate, "wilson_low", None) is not None
             else ""
         ),

@@ -23,6 +23,7 @@ from centres.queries import public_centres, published_actions
 from centres.search import centres_search
 from surveys.models import REVIEW_ANSWER_DAYS
 from surveys.queries.results import (
+    ChartBar,
     engagement_rates,
     latest_overall_rates,
     min_sample,
@@ -127,7 +128,7 @@ def search(request):
 
 
 @dataclass(frozen=True)
-class ResultRow:
+class ResultRow(ChartBar):
     """One engagement (or the overall question) of a centre's citizen results."""
 
     key: int | str
@@ -139,18 +140,6 @@ class ResultRow:
     def shown(self) -> bool:
         """A rate is published only on a sufficient sample."""
         return self.rate.n > 0 and not self.rate.insufficient_sample
-
-    @property
-    def bar_percent(self) -> str:
-        return f"{self.rate.satisfaction_rate * 100:.1f}" if self.shown else "0"
-
-    @property
-    def low_percent(self) -> str:
-        return f"{self.rate.wilson_low * 100:.1f}" if self.shown else "0"
-
-    @property
-    def high_percent(self) -> str:
-        return f"{self.rate.wilson_high * 100:.1f}" if self.shown else "0"
 
 
 def _centre_figures(centre) -> dict:

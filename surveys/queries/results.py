@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from centres import formatting
 from centres.models import Centre
 
 from ..anonymity import k_anonymity, suppressed_cells
@@ -302,8 +303,34 @@ def review_answer_rate(
     )
 
 
+class ChartBar:
+    """The SVG coordinates of a row's bar and interval line (centres.formatting: the bar is
+    drawn to the rounded rate, the line to the rounded bounds that contain it). Needs `rate`
+    and `shown`."""
+
+    def _interval(self) -> tuple[str, str]:
+        if not self.shown:
+            return "0", "0"
+        rate = self.rate
+        return formatting.interval_bars(
+            rate.wilson_low, rate.wilson_high, around=rate.satisfaction_rate
+        )
+
+    @property
+    def bar_percent(self) -> str:
+        return formatting.bar_width(self.rate.satisfaction_rate) if self.shown else "0"
+
+    @property
+    def low_percent(self) -> str:
+        return self._interval()[0]
+
+    @property
+    def high_percent(self) -> str:
+        return self._interval()[1]
+
+
 @dataclass
-class Row:
+class Row(ChartBar):
     """One line of a results table (and one bar of its chart)."""
 
     key: object
@@ -311,22 +338,6 @@ class Row:
     rate: Rate
     detail: str = ""
     hidden: bool = False
-
-    @property
-    def bar_percent(self) -> str:
-        """The rate as a percentage with a dot, for SVG attributes."""
-        value = self.rate.satisfaction_rate
-        return "0" if value is None or self.hidden else f"{value * 100:.1f}"
-
-    @property
-    def low_percent(self) -> str:
-        value = self.rate.wilson_low
-        return "0" if value is None else f"{value * 100:.1f}"
-
-    @property
-    def high_percent(self) -> str:
-        value = self.rate.wilson_high
-        return "0" if value is None else f"{value * 100:.1f}"
 
     @property
     def shown(self) -> bool:

@@ -27,6 +27,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -141,10 +142,10 @@ CAMPAIGNS_PER_PAGE = 20
 def campaign_state(campaign: Campaign, today) -> tuple[str, str]:
     """(key, French label) of a campaign's state on a given day."""
     if today < campaign.opens_on:
-        return "upcoming", _("upcoming")
+        return "upcoming", pgettext("campaign state", "upcoming")
     if today > campaign.closes_on:
-        return "closed", _("closed")
-    return "running", _("running")
+        return "closed", pgettext("campaign state", "closed")
+    return "running", pgettext("campaign state", "running")
 
 
 def _count_of(model, *, outer: str, **filters) -> Coalesce:

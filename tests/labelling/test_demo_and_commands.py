@@ -45,9 +45,9 @@ def test_the_demo_scorecard_gives_silver_from_the_published_figures(dgfip_demo, 
     card = json.loads(capsys.readouterr().out)
     assert card["result"] == "argent" and len(card["engagements"]) == 8
     assert card["citizen_overall"]["rate"] == 0.98
-    assert card["agent_involvement"]["text"] == "77\u00a0%"
+    assert card["agent_involvement"]["text"] == "77\u202f%"
     gold = next(level for level in card["levels"] if level["level"] == "or")
-    assert "Or refusé : implication des agents à 77\u00a0% < 85\u00a0%" in [
+    assert "Or refusé : implication des agents à 77\u202f% < 85\u202f%" in [
         c["sentence"] for c in gold["checks"]
     ]
 

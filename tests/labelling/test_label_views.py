@@ -8,6 +8,7 @@ from centres.models import CertificationBody, Structure
 from labelling.enums import ApplicationStatus, Conformity
 from labelling.models import (
     Application,
+    ApplicationEvent,
     AuditCriterion,
     Decision,
     Evidence,
@@ -249,3 +250,19 @@ def test_a_refused_application_shows_its_decision_and_the_appeal_form(client, ap
     page = client.get(_detail(application)).content.decode()
     assert "Label refusé" in page and "Former un recours contre la décision" in page
     assert "!!MISSING" not in page
+
+
+def test_a_note_that_changes_no_status_reads_without_an_arrow(client, users, application):
+    """A sample change read « Audit planifié → Audit planifié » in the history."""
+    drive(application, users, "audit_planned")
+    ApplicationEvent.objects.create(
+        application=application,
+        at=application.events.latest("at").at,
+        from_status=ApplicationStatus.AUDIT_PLANNED,
+        to_status=ApplicationStatus.AUDIT_PLANNED,
+        note="Échantillon modifié",
+    )
+    client.force_login(users[Role.AUDITOR])
+    html = client.get(_detail(application)).content.decode()
+    assert "Échantillon modifié" in html
+    assert "Audit planifié → Audit planifié" not in html and "→ Audit planifié" in html

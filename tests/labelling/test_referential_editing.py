@@ -176,9 +176,9 @@ def test_the_what_if_preview_works_with_a_version_created_in_the_product(
     admin_client.post(_new_version_url(application.referential), data)
     client.force_login(users[Role.AUDITOR])
     url = reverse("labelling:scorecard", kwargs={"pk": application.pk})
-    assert "77,2\u00a0%" not in client.get(url).content.decode()
+    assert "77,3\u202f%" not in client.get(url).content.decode()
     what_if = client.get(url, {"version": 2}).content.decode()
-    assert "Selon la version 2 du référentiel" in what_if and "77,2\u00a0%" in what_if
+    assert "Selon la version 2 du référentiel" in what_if and "77,3\u202f%" in what_if
 
 
 def test_the_seeded_defaults_stay_marked_illustrative(admin_client, referential):

@@ -11,6 +11,7 @@ from labelling.scorecard import (
     OVERALL,
     Figures,
     Thresholds,
+    _at_least,
     level_reached,
     percent,
     rules_evaluate,
@@ -70,7 +71,7 @@ CASES = {
     ),
     "citizen_overall": lambda t: (
         figures(citizen_overall=rate(t.min_citizen_rate_overall, 4000)),
-        figures(citizen_overall=rate(t.min_citizen_rate_overall - Decimal("0.00025"), 4000)),
+        figures(citizen_overall=rate(t.min_citizen_rate_overall - Decimal("0.001"), 4000)),
     ),
     "citizen_sample": lambda t: (
         figures(citizen_overall=rate(0.98, t.min_citizen_sample)),
@@ -133,13 +134,13 @@ def test_the_refusal_sentence_names_the_engagement_the_rate_and_the_threshold(th
     )
     assert (
         check.sentence
-        == "Or refusé : engagement 3 à 71\u00a0% < 80\u00a0% (satisfaction des usagers)"
+        == "Or refusé : engagement 3 à 71\u202f% < 80\u202f% (satisfaction des usagers)"
     )
 
 
 def test_a_met_rule_also_explains_itself(thresholds):
     check = check_of(figures(agent=rate(0.77, 600)), thresholds, "argent", "agent_involvement")
-    assert check.sentence == "Argent atteint : implication des agents à 77\u00a0% ≥ 70\u00a0%"
+    assert check.sentence == "Argent atteint : implication des agents à 77\u202f% ≥ 70\u202f%"
 
 
 def test_the_dgfip_figures_reach_silver_but_not_gold(thresholds):
@@ -154,8 +155,8 @@ def test_the_dgfip_figures_reach_silver_but_not_gold(thresholds):
     assert level_reached(results) == "argent"
     refused = [c.sentence for r in results if r.level == "or" for c in r.checks if not c.passed]
     assert refused == [
-        "Or refusé : implication des agents à 77\u00a0% < 85\u00a0%",
-        "Or refusé : engagement 3 à 88\u00a0% < 90\u00a0% (conformité d'audit)",
+        "Or refusé : implication des agents à 77\u202f% < 85\u202f%",
+        "Or refusé : engagement 3 à 88\u202f% < 90\u202f% (conformité d'audit)",
     ]
 
 
@@ -164,11 +165,23 @@ def test_an_engagement_never_audited_denies_every_level(thresholds):
     assert level_reached(rules_evaluate(figs, list(thresholds.values()))) is None
 
 
-def test_percentages_are_floored_so_a_failing_rate_never_shows_as_the_threshold():
-    assert percent(0.7999) == "79,9\u00a0%"
-    assert percent(0.8) == "80\u00a0%"
+def test_percentages_are_rounded_as_everywhere_and_the_rule_judges_the_shown_figure():
+    assert percent(0.7999) == "80\u202f%"
+    assert percent(0.79949) == "79,9\u202f%"
+    assert percent(0.8) == "80\u202f%"
     assert percent(None) == "—"
+    # The sentence and the verdict agree: a rate shown as 80 % meets an 80 % threshold.
+    assert _at_least(0.79951, Decimal("0.8")) and not _at_least(0.79949, Decimal("0.8"))
 
 
 def failed_label(level: str) -> str:
     return {"bronze": "Bronze", "argent": "Argent", "or": "Or"}[level]
+
+
+def test_a_single_open_nc_reads_in_the_singular(thresholds):
+    """It read « 1 NC majeures ouvertes »."""
+    figs = figures(open_major=1, open_minor=2)
+    major = check_of(figs, thresholds, "bronze", "open_major_nc").sentence
+    minor = check_of(figs, thresholds, "bronze", "open_minor_nc").sentence
+    assert " 1 NC majeure ouverte " in major and "majeures" not in major
+    assert " 2 NC mineures ouvertes " in minor

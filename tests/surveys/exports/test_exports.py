@@ -104,8 +104,25 @@ def test_the_responses_csv_is_streamed_and_neutralised(client, users, answered):
     response = client.get(export_url("responses", "csv"))
     assert response.status_code == 200 and response.streaming
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert text.splitlines()[0] == "centre,day,e1,e2,e3,e5,overall,comment"
+    assert text.splitlines()[0].startswith("Centre,Jour,Êtes-vous satisfait(e) de l'accueil")
     assert "'=HYPERLINK" in text and "'+33 6" in text and text.count("\r\nlille,") == 2
+
+
+def test_exports_speak_french_answer_labels_and_yes_no(client, users, answered):
+    """Exports read `very`, `rather_not`, `satisfaction_rate`, `true`: now French labels."""
+    client.force_login(users[Role.DITP_ADMIN])
+    responses = b"".join(client.get(export_url("responses", "csv")).streaming_content)
+    rows = list(csv.reader(io.StringIO(responses.decode("utf-8-sig"))))
+    answers = {cell for row in rows[1:] for cell in row[2:]}
+    assert {"Très satisfait(e)", "Plutôt satisfait(e)"} & answers
+    assert not {"very", "rather", "rather_not", "not_at_all", "dont_know"} & answers
+    results = b"".join(client.get(export_url("results", "csv")).streaming_content)
+    rows = list(csv.reader(io.StringIO(results.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["Tableau", "Clé", "Intitulé", "Réponses (n)", "Taux de satisfaction (%)"]
+    assert "satisfaction_rate" not in rows[0] and "Taux net (points)" in rows[0]
+    flags = {cell for row in rows[1:] for cell in row[-2:]}
+    assert flags <= {"oui", "non"} and "non" in flags
+    assert not {"true", "false", "True", "False"} & {cell for row in rows for cell in row}
 
 
 def test_the_responses_xlsx_holds_no_formula(
@@ -187,3 +204,13 @@ def test_the_link_endpoint_refuses_bad_requests(client, citizen_campaign, key, b
     response = api(client, good if key == "GOOD" else key, body)
     assert response.status_code == status and "error" in response.json()
     assert not Invitation.objects.exists()
+
+
+def test_a_small_spreadsheet_is_not_called_too_large(client, users, answered, settings):
+    """A 104 KiB XLSX was « trop volumineux pour être téléchargé d'un coup »."""
+    client.force_login(users[Role.DITP_ADMIN])
+    html = client.get(export_url("responses", "xlsx")).content.decode()
+    assert "trop volumineux" not in html and "toujours préparé en arrière-plan" in html
+    settings.EXPORT_INLINE_MAX_ROWS = 1  # two responses: a CSV too large to stream
+    html = client.get(export_url("responses", "csv")).content.decode()
+    assert "trop volumineux" in html

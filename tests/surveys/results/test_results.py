@@ -121,8 +121,8 @@ def test_the_results_page_shows_rates_with_intervals(
         response = client.get(reverse("surveys:results"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "98,0\u202f%" in html and "96,9\u202f% – 98,7\u202f%" in html
-    assert "échantillon insuffisant" in html and "+96,0\u202f%" in html
+    assert "98\u202f%" in html and "96,9\u202f% – 98,7\u202f%" in html
+    assert "échantillon insuffisant" in html and "+96\u00a0pts" in html
     assert "<svg" in html and "<table" in html
 
 
@@ -157,4 +157,4 @@ def test_the_results_page_reads_the_rollups_in_two_queries_sealed_or_not(
     rollups_seal(today=a_day())
     with django_assert_num_queries(11):
         response = client.get(reverse("surveys:results"), period)
-    assert "98,0\u202f%" in response.content.decode()
+    assert "98\u202f%" in response.content.decode()
