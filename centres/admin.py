@@ -1,14 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    DUPLICATE_ROLE_MESSAGE,
+    SCOPE_FIELDS,
+    AccountInvitation,
     Action,
     ActionEvent,
     Centre,
     CertificationBody,
     Network,
+    PersonEvent,
     RoleAssignment,
     SelfAssessment,
     SelfAssessmentEntry,
@@ -44,10 +50,49 @@ class CertificationBodyAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
+class RoleAssignmentFormSet(BaseInlineFormSet):
+    """The same role twice, in one save or beside a saved one, is a French form error (the
+    constraints alone would answer a 500: the inline leaves the user out of their checks)."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or form.errors:
+                continue
+            key = tuple(data.get(name) for name in ("role", *SCOPE_FIELDS))
+            candidate = RoleAssignment(
+                pk=form.instance.pk,
+                user_id=self.instance.pk,
+                **dict(zip(("role", *SCOPE_FIELDS), key, strict=True)),
+            )
+            if key in seen or (self.instance.pk and candidate.same_role_exists()):
+                raise ValidationError(DUPLICATE_ROLE_MESSAGE)
+            seen.add(key)
+
+
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
+    formset = RoleAssignmentFormSet
     extra = 0
     autocomplete_fields = ["centre", "network", "certification_body"]
+
+
+class PersonEventInline(admin.TabularInline):
+    """The log of an account and its roles: shown, never edited here."""
+
+    model = PersonEvent
+    fk_name = "person"
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "actor", "kind", "detail"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -63,7 +108,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["full_name", "email", "is_active", "last_login"]
     list_filter = ["is_active", "role_assignments__role"]
     search_fields = ["full_name", "email"]
-    inlines = [RoleAssignmentInline]
+    inlines = [RoleAssignmentInline, PersonEventInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Identity"), {"fields": ["full_name"]}),
@@ -137,4 +182,14 @@ class ActionAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccountInvitation)
+class AccountInvitationAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at", "expires_at", "used_at"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "token_hash", "created_by", "created_at", "expires_at", "used_at"]
+
+    def has_add_permission(self, request):
         return False

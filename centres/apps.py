@@ -8,4 +8,7 @@ class CentresConfig(AppConfig):
 
     def ready(self):
         # Registers spp_search_text on each SQLite connection (PostgreSQL has it in SQL).
-        from . import search  # noqa: F401
+        from . import (
+            notifications,  # noqa: F401  (registers this app's notification kinds)
+            search,  # noqa: F401
+        )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from .access import scope_of
 from .enums import Role
+from .notifications import unread_count
 
 
 def _navigation(user) -> list[dict]:
@@ -19,6 +20,8 @@ def _navigation(user) -> list[dict]:
     items.append({"label": _("Dashboard"), "url": reverse("dashboard")})
     if scope.roles:
         items.append({"label": _("Centres"), "url": reverse("centres:list")})
+    if scope.has(Role.DITP_ADMIN, Role.CORRESPONDENT):
+        items.append({"label": _("Organisation"), "url": reverse("organisation:home")})
     if scope.has(Role.DITP_ADMIN):
         items.append({"label": _("Administration"), "url": reverse("admin:index")})
     return items
@@ -48,6 +51,7 @@ def shell(request) -> dict:
     for item in navigation:
         item["current"] = item["url"] == current
     return {
+        "unread_notifications": unread_count(user),
         "PRODUCT_NAME": settings.PRODUCT_NAME,
         "OPERATOR_NAME": settings.OPERATOR_NAME,
         "STATE_BRAND": settings.STATE_BRAND,

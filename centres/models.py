@@ -1,8 +1,10 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .enums import (
     ENGAGEMENT_NUMBERS,
@@ -154,6 +156,23 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+ROLE_SCOPE_MESSAGE = _(
+    "This role needs its own scope: a centre for a quality referent, a network for a "
+    "correspondent, a certification body for an auditor, none for the DITP and the deciders."
+)
+DUPLICATE_ROLE_MESSAGE = _("This person already holds this role with this scope.")
+
+# The scope field each role needs (None: a national role, without scope).
+SCOPE_FIELD_OF_ROLE = {
+    Role.REFERENT: "centre",
+    Role.CORRESPONDENT: "network",
+    Role.AUDITOR: "certification_body",
+    Role.DITP_ADMIN: None,
+    Role.DECIDER: None,
+}
+SCOPE_FIELDS = ("centre", "network", "certification_body")
+
+
 class RoleAssignment(models.Model):
     """A role held by a user, with the scope it applies to (a network, a centre or a body)."""
 
@@ -167,6 +186,11 @@ class RoleAssignment(models.Model):
     )
     certification_body = models.ForeignKey(
         CertificationBody, on_delete=models.CASCADE, null=True, blank=True, related_name="members"
+    )
+    is_body_lead = models.BooleanField(
+        _("lead of the certification body"),
+        default=False,
+        help_text=_("An auditor who leads the body manages its auditors."),
     )
 
     class Meta:
@@ -201,32 +225,125 @@ class RoleAssignment(models.Model):
                         certification_body__isnull=True,
                     )
                 ),
+                violation_error_message=ROLE_SCOPE_MESSAGE,
+            ),
+            models.CheckConstraint(
+                name="only_an_auditor_leads_a_body",
+                condition=Q(is_body_lead=False) | Q(role=Role.AUDITOR),
+                violation_error_message=_("Only an auditor can lead a certification body."),
             ),
             models.UniqueConstraint(
                 fields=["user", "role"],
                 condition=Q(role__in=[Role.DITP_ADMIN, Role.DECIDER]),
                 name="unique_global_role",
+                violation_error_message=DUPLICATE_ROLE_MESSAGE,
             ),
             models.UniqueConstraint(
                 fields=["user", "centre"],
                 condition=Q(role=Role.REFERENT),
                 name="unique_referent_centre",
+                violation_error_message=DUPLICATE_ROLE_MESSAGE,
             ),
             models.UniqueConstraint(
                 fields=["user", "network"],
                 condition=Q(role=Role.CORRESPONDENT),
                 name="unique_correspondent_network",
+                violation_error_message=DUPLICATE_ROLE_MESSAGE,
             ),
             models.UniqueConstraint(
                 fields=["user", "certification_body"],
                 condition=Q(role=Role.AUDITOR),
                 name="unique_auditor_body",
+                violation_error_message=DUPLICATE_ROLE_MESSAGE,
             ),
         ]
 
     def __str__(self) -> str:
         scope = self.centre or self.network or self.certification_body
         return f"{self.get_role_display()} ({scope})" if scope else self.get_role_display()
+
+    @property
+    def scope(self):
+        return self.centre or self.network or self.certification_body
+
+    def clean(self):
+        """The scope the role needs, field by field, in French (the admin and the pages)."""
+        super().clean()
+        needed = SCOPE_FIELD_OF_ROLE.get(self.role)
+        errors = {}
+        for name in SCOPE_FIELDS:
+            has_value = getattr(self, f"{name}_id") is not None
+            if name == needed and not has_value:
+                errors[name] = _("This role needs this scope.")
+            elif name != needed and has_value:
+                errors[name] = _("This role takes no such scope: leave it empty.")
+        if self.is_body_lead and self.role != Role.AUDITOR:
+            errors["is_body_lead"] = _("Only an auditor can lead a certification body.")
+        if errors:
+            raise ValidationError(errors)
+
+    def same_role_exists(self) -> bool:
+        """True when the user already holds this role with this scope (another row)."""
+        needed = SCOPE_FIELD_OF_ROLE.get(self.role)
+        rows = RoleAssignment.objects.filter(user_id=self.user_id, role=self.role)
+        if needed:
+            rows = rows.filter(**{f"{needed}_id": getattr(self, f"{needed}_id")})
+        return rows.exclude(pk=self.pk).exists()
+
+
+class PersonEventKind(models.TextChoices):
+    INVITED = "invited", pgettext_lazy("person event", "Invited")
+    PASSWORD_SET = "password_set", pgettext_lazy("person event", "Password chosen")
+    ROLE_GRANTED = "role_granted", pgettext_lazy("person event", "Role granted")
+    ROLE_REVOKED = "role_revoked", pgettext_lazy("person event", "Role revoked")
+    DEACTIVATED = "deactivated", pgettext_lazy("person event", "Account deactivated")
+    REACTIVATED = "reactivated", pgettext_lazy("person event", "Account reactivated")
+
+
+class PersonEvent(models.Model):
+    """One line of the log of a person's account and roles (who, when, what); append-only."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="person_events")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    kind = models.CharField(_("event"), max_length=16, choices=PersonEventKind.choices)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["person", "-at", "-id"]
+        verbose_name = _("account history event")
+        verbose_name_plural = _("account history")
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_kind_display()}"
+
+
+class AccountInvitation(models.Model):
+    """An invitation to choose one's password: the SHA-256 of a 256-bit token, single use."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("account invitation")
+        verbose_name_plural = _("account invitations")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.created_at:%Y-%m-%d}"
 
 
 # --- Continuous improvement: a centre's self-assessment and action plan ---------------------
@@ -447,3 +564,39 @@ class ActionReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} — {self.day}"
+
+
+class Notification(models.Model):
+    """What one person is told about one workflow step: listed in the product, e-mailed once.
+
+    (recipient, kind, key) is unique: a step notified twice (a retried task) adds nothing."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=40)
+    key = models.CharField(max_length=120)
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"))
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "key"], name="one_notification_a_step_a_person"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "read_at"],
+                name="notification_unread",
+                condition=Q(read_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

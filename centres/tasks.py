@@ -42,3 +42,16 @@ def dispatch_overdue_action_reminders(self, day: str | None = None) -> int:
         send_action_reminder.delay_on_commit(action_id, today.isoformat())
     logger.info("overdue_reminders_dispatched day=%s actions=%s", today.isoformat(), len(ids))
     return len(ids)
+
+
+@shared_task(
+    bind=True, max_retries=5, default_retry_delay=5 * 60, time_limit=300, soft_time_limit=240
+)
+def send_notifications(self, kind: str, object_id: int, key: str) -> int:
+    """Tell the concerned people about one workflow step (idempotent: one row per person)."""
+    from .notifications import deliver
+
+    try:
+        return deliver(kind, object_id, key)
+    except (SMTPException, OSError) as exc:
+        raise self.retry(exc=exc) from exc

@@ -7,7 +7,17 @@ Two guards, both on UPLOAD_MAX_BYTES (the largest file any form accepts):
   they arrive and stops storing them past the limit (what is left of the body is then under
   BODY_MARGIN_BYTES); the view answers 413 (`upload_too_large`).
 Django parses no multipart body without a Content-Length.
-The proxy in front should refuse larger bodies itself (README, « Uploads »)."""
+The proxy in front should refuse larger bodies itself (README, « Uploads »).
+
+Files uploaded for a preview (imports) are kept until the person confirms. Each is stored
+once under its SHA-256 in a private folder (no URL serves it), and the hash is remembered in
+the person's session: the confirmation names the hash, and only the session that uploaded a
+file may import it."""
+
+import hashlib
+import re
+import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
@@ -75,3 +85,41 @@ class UploadLimitMiddleware:
         if length is not None and length > upload_max_bytes() + BODY_MARGIN_BYTES:
             return too_large_response(request)
         return self.get_response(request)
+
+
+# Files kept for a preview, until the person confirms the import.
+
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_SESSION_KEY = "spplus_uploads"
+_KEPT_PER_SESSION = 10
+
+
+def upload_root() -> Path:
+    return Path(getattr(settings, "UPLOAD_ROOT", Path(settings.MEDIA_ROOT) / "private" / "uploads"))
+
+
+def store_upload(request, uploaded, *, kind: str) -> str:
+    """Store an uploaded file for `kind` and return its SHA-256 (remembered in the session)."""
+    digest = hashlib.sha256()
+    folder = upload_root() / kind
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".partial-{uuid.uuid4().hex}"
+    with partial.open("wb") as out:
+        for chunk in uploaded.chunks():
+            digest.update(chunk)
+            out.write(chunk)
+    sha = digest.hexdigest()
+    partial.replace(folder / sha)
+    kept = [k for k in request.session.get(_SESSION_KEY, []) if k != f"{kind}:{sha}"]
+    request.session[_SESSION_KEY] = [*kept, f"{kind}:{sha}"][-_KEPT_PER_SESSION:]
+    return sha
+
+
+def read_upload(request, *, kind: str, sha: str) -> bytes | None:
+    """The bytes of a file this session uploaded for `kind`, or None (unknown, foreign, gone)."""
+    if not isinstance(sha, str) or not SHA256.match(sha):
+        return None
+    if f"{kind}:{sha}" not in request.session.get(_SESSION_KEY, []):
+        return None
+    path = upload_root() / kind / sha
+    return path.read_bytes() if path.is_file() else None

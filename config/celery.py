@@ -79,6 +79,11 @@ app.conf.beat_schedule = {
         "task": "surveys.tasks.purge_exports",
         "schedule": crontab(hour=3, minute=45),
     },
+    # Follow-up audits due within 60 days: the label's people are told (once per due date).
+    "labelling-follow-up-audits-due": {
+        "task": "labelling.tasks.notify_follow_up_audits_due",
+        "schedule": crontab(hour=7, minute=45),
+    },
     # Labels past their validity become "expired" (verification page, decision log).
     "labelling-expire-labels": {
         "task": "labelling.tasks.expire_labels",

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("centres.urls.accounts")),
     path("centres/", include("centres.urls")),
     path("centres-publics/", include("centres.urls.public")),
+    path("organisation/", include("centres.urls.organisation")),
+    path("notifications/", include("centres.urls.notifications")),
     path("", include("surveys.urls")),
     path("healthz", healthz, name="healthz"),
     path("langue/<slug:code>/", language_switch, name="language_switch"),

@@ -12,3 +12,4 @@ class LabellingConfig(AppConfig):
         from .queries import engagement_wordings
 
         engagement_wordings_register(engagement_wordings)
+        from . import notifications  # noqa: F401  (registers this app's notification kinds)

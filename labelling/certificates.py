@@ -18,6 +18,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from centres.notifications import notify_on_commit
+
 from .decision_log import log_append
 from .enums import CertificateStatus, LogKind
 from .models import Certificate
@@ -132,6 +134,7 @@ def certificate_render(*, certificate_id: int) -> Certificate:
         locked.save(
             update_fields=["file", "sha256", "size", "status", "rendered_at", "attempts", "error"]
         )
+        notify_on_commit("certificate_ready", locked)
         log_append(
             kind=LogKind.CERTIFICATE,
             application_id=certificate.decision.application_id,

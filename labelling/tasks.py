@@ -70,3 +70,11 @@ def requeue_pending_certificates(older_than_minutes: int = 5) -> int:
     for certificate_id in pending:
         render_certificate_dispatch(certificate_id)
     return len(pending)
+
+
+@shared_task(bind=True, max_retries=0, time_limit=300, soft_time_limit=240)
+def notify_follow_up_audits_due(self) -> int:
+    """Celery beat, daily: tell the label's people of a follow-up audit due within 60 days."""
+    from .notifications import follow_up_due_sweep
+
+    return follow_up_due_sweep()

@@ -596,3 +596,27 @@ class ExportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+
+class SurveyImport(models.Model):
+    """The answer sheets of a campaign run by an outside institute, imported once: the log of who
+    brought which file (its SHA-256) and when. A campaign with one is « importée »."""
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.PROTECT, related_name="survey_import"
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    sheets = models.PositiveIntegerField(_("answer sheets"))
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("imported by")
+    )
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("imported survey")
+        verbose_name_plural = _("imported surveys")
+
+    def __str__(self) -> str:
+        return f"{self.campaign} — {self.filename}"

@@ -5,6 +5,7 @@ from .views import (
     campaigns,
     comments,
     exports,
+    imports,
     open_data,
     questionnaires,
     results,
@@ -39,6 +40,11 @@ urlpatterns = [
         "enquetes/campagnes/<slug:slug>/cle-api/",
         campaigns.campaign_api_key,
         name="campaign_api_key",
+    ),
+    path(
+        "enquetes/campagnes/<slug:slug>/import/",
+        imports.campaign_import,
+        name="campaign_import",
     ),
     path(
         "enquetes/campagnes/<slug:slug>/clore/",

@@ -36,6 +36,9 @@ MATRIX_QUESTIONNAIRE_PK = 424260
 # surveys: a running campaign of the DGFiP platform (fixture below).
 MATRIX_CAMPAIGN = {"slug": "matrice-campagne"}
 CAMPAIGN_READERS = signed_in(403, ditp_admin=200, correspondent=200)
+# centres: organisation pages (the DITP everywhere, the correspondent within the DGFiP network).
+ORGANISATION_MANAGERS = signed_in(403, ditp_admin=200, correspondent=200)
+DITP_ONLY = signed_in(403, ditp_admin=200)
 
 # url name -> (kwargs, {role: status})
 MATRIX = {
@@ -178,6 +181,33 @@ MATRIX = {
     "surveys:campaign_links": (MATRIX_CAMPAIGN, signed_in(403, ditp_admin=405)),  # POST only
     "surveys:campaign_api_key": (MATRIX_CAMPAIGN, signed_in(403, ditp_admin=200)),
     "surveys:campaign_close": (MATRIX_CAMPAIGN, signed_in(403, ditp_admin=200)),
+    "organisation:home": ({}, ORGANISATION_MANAGERS),
+    "organisation:import": ({}, ORGANISATION_MANAGERS),
+    "organisation:network_create": ({}, DITP_ONLY),
+    "organisation:network_edit": ({"code": "dgfip"}, DITP_ONLY),
+    "organisation:structure_create": ({}, ORGANISATION_MANAGERS),
+    "organisation:structure_detail": ({"code": "dgfip-pap"}, ORGANISATION_MANAGERS),
+    "organisation:structure_edit": ({"code": "dgfip-pap"}, ORGANISATION_MANAGERS),
+    "organisation:centre_create": ({}, ORGANISATION_MANAGERS),
+    "organisation:centre_edit": ({"code": "lille"}, ORGANISATION_MANAGERS),
+    "organisation:body_create": ({}, DITP_ONLY),
+    "organisation:body_edit": ({"code": "organisme-demo"}, DITP_ONLY),
+    # centres: people and roles (no account has this id: 404 once the role passes; the
+    # auditor of the matrix leads no body). Writes are POST only.
+    "organisation:people": ({}, ORGANISATION_MANAGERS),
+    "organisation:person_invite": ({}, ORGANISATION_MANAGERS),
+    "organisation:person_detail": (
+        {"pk": 999999},
+        signed_in(403, ditp_admin=404, correspondent=404),
+    ),
+    "organisation:person_role_add": ({"pk": 999999}, signed_in(405)),
+    "organisation:person_role_revoke": ({"pk": 999999, "role_pk": 1}, signed_in(405)),
+    "organisation:person_activation": ({"pk": 999999}, signed_in(405)),
+    "organisation:person_invite_again": ({"pk": 999999}, signed_in(405)),
+    "accounts:invitation": ({"token": "x" * 43}, everyone(404)),
+    "notifications:list": ({}, signed_in(200)),
+    "surveys:campaign_import": (MATRIX_CAMPAIGN, CAMPAIGN_READERS),
+    "notifications:mark_read": ({}, signed_in(405)),  # POST only
 }
 
 

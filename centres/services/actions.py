@@ -28,6 +28,7 @@ from ..models import (
     Centre,
     User,
 )
+from ..notifications import notify_on_commit
 from ..public_cache import public_cache_touch
 from ._common import _user_id
 
@@ -347,6 +348,7 @@ def action_reminder_send(*, action_id: int, today: date) -> int:
         return 0
     recipients = reminder_recipients(action)
     ActionReminder.objects.create(action=action, day=today, recipients=len(recipients))
+    notify_on_commit("action_overdue", action, key=f"{action.pk}:{today.isoformat()}")
     _append_event(action, kind=ActionEventKind.REMINDER_SENT, by=None, now=timezone.now())
     with translation.override(settings.LANGUAGE_CODE):
         messages = [_reminder_message(action, user, today) for user in recipients]

@@ -3,11 +3,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from ..views import accounts
+from ..views import accounts, people
 
 app_name = "accounts"
 
 urlpatterns = [
+    path("invitation/<str:token>/", people.invitation_accept, name="invitation"),
     path("connexion/", accounts.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/oubli/", accounts.PasswordResetView.as_view(), name="password_reset"),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from centres.enums import Role
 from centres.formatting import date_text
 from centres.models import Centre, CertificationBody, Structure, User
+from centres.notifications import notify_on_commit
 from centres.uploads import too_large_message
 
 from ..access import may_close_findings
@@ -104,6 +105,7 @@ def application_submit(*, application_id: int, by: User) -> Application:
     _require_correspondent(by, application.structure)
     _require_status(application, S.DRAFT)
     _move(application, to=S.SUBMITTED, by=by)
+    notify_on_commit("application_submitted", application)
     return application
 
 
@@ -167,6 +169,7 @@ def audit_plan(
         by=by,
         note=audit.sampling_rule,
     )
+    notify_on_commit("audit_planned", audit)
     return audit
 
 
@@ -512,6 +515,8 @@ def audit_close(*, audit_id: int, by: User, conclusion: str = "") -> Audit:
     audit.closed_at = timezone.now()
     audit.conclusion = conclusion.strip()
     audit.save(update_fields=["closed_at", "conclusion"])
+    notify_on_commit("grid_submitted", audit)
+    notify_on_commit("findings_to_close", audit)
     if audit.kind == AuditKind.INITIAL:
         _move(application, to=S.AUDITED, by=by, note=audit.conclusion)
     elif application.status == S.FOLLOW_UP:

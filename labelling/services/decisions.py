@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centres.models import Structure, User
+from centres.notifications import notify_on_commit
 
 from ..access import eligible_appeal_examiners, may_examine_appeal
 from ..decision_log import actor_label, log_append
@@ -31,6 +32,7 @@ from ..models import (
     Derogation,
     Proposal,
 )
+from ..notifications import notify_label_status_on_commit
 from ._common import (
     FOLLOW_UP_MONTHS,
     LABELLED_STATUSES,
@@ -89,6 +91,7 @@ def proposal_make(*, application_id: int, outcome: str, motivation: str, by: Use
             "referential_version": application.referential.version,
         },
     )
+    notify_on_commit("proposal_made", proposal)
     return proposal
 
 
@@ -212,6 +215,7 @@ def decision_take(
         scorecard=scorecard,
     )
     _move(application, to=S.DECIDED, by=by, note=motivation)
+    notify_on_commit("decision_taken", decision)
     return decision
 
 
@@ -380,6 +384,7 @@ def _label_status_change(
     reason = _require_text(reason, _("The reason"))
     _move(application, to=to, by=by, note=reason)
     _log_status(application, log_kind, by, reason)
+    notify_label_status_on_commit(application)
     return application
 
 
@@ -449,6 +454,7 @@ def appeal_file(*, application_id: int, reason: str, by: User) -> Appeal:
     )
     if not eligible_appeal_examiners(application).exists():
         transaction.on_commit(partial(appeal_waiting_notify, appeal.pk))
+    notify_on_commit("appeal_filed", appeal)
     return appeal
 
 
@@ -530,6 +536,7 @@ def appeal_review(
             decided_on=timezone.localdate(),
         )
         _move(application, to=S.DECIDED, by=by, note=motivation)
+    notify_on_commit("appeal_examined", appeal)
     return appeal
 
 

@@ -37,6 +37,9 @@ from ._common import _conflict
 @require_GET
 def application_list(request):
     applications = visible_applications(request.user).order_by("-cycle", "structure__name")
+    status = request.GET.get("statut", "")
+    if status in S.values:  # the dashboard's links; anything else: all
+        applications = applications.filter(status=status)
     can_create = managed_structure_ids(request.user) != set()
     return render(
         request,

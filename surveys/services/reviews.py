@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from centres.enums import Role
 from centres.mail import mail_message
 from centres.models import Action, Centre, User
+from centres.notifications import notify_on_commit
 from centres.public_cache import public_cache_touch
 
 from ..enums import RejectionReason, ReviewChannel, ReviewFeeling, ReviewState
@@ -89,6 +90,7 @@ def review_publish(
     review.moderated_by = by
     review.save(update_fields=fields)
     public_cache_touch(centre_ids=[review.centre_id])
+    notify_on_commit("review_published", review)
     logger.info(
         "review_published review_id=%s centre=%s masked=%s user_id=%s",
         review.pk,
@@ -274,6 +276,7 @@ def review_clock_advance(*, review_id: int, now: datetime) -> str | None:
     elif step == STEP_DAY5:
         review.reminded_day5_at = now
         review.save(update_fields=["reminded_day5_at"])
+        notify_on_commit("review_about_to_breach", review)
     else:
         review.reminded_day3_at = now
         review.save(update_fields=["reminded_day3_at"])

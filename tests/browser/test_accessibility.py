@@ -49,6 +49,9 @@ NOT_PAGES |= {"surveys:open_data_csv"}  # CSV download
 NOT_PAGES |= {"surveys:open_data_reviews_csv", "surveys:open_data_reviews_api"}  # CSV, JSON
 NOT_PAGES |= {"surveys:open_data_results_api"}  # JSON
 NOT_PAGES |= {"surveys:campaign_links"}  # POST only, CSV download
+NOT_PAGES |= {"organisation:person_role_add", "organisation:person_role_revoke"}  # POST only
+NOT_PAGES |= {"organisation:person_activation", "organisation:person_invite_again"}  # POST only
+NOT_PAGES |= {"notifications:mark_read"}  # POST only
 
 
 def _main_submit(page):
@@ -143,6 +146,16 @@ def campaigns_listed(world) -> dict:
 
 INVALID_RESET_LINK = {"uidb64": "MQ", "token": "invalid-link"}
 LILLE = {"code": "lille"}
+
+
+def notified(world) -> dict:
+    """A decided application: its steps have notified the correspondent (the list has rows)."""
+    label.decided_application(world)
+    return {}
+
+
+def the_referent(world) -> dict:
+    return {"pk": world.users[Role.REFERENT].pk}
 
 
 @dataclass(frozen=True)
@@ -326,6 +339,27 @@ SCREENS = [
     Screen("/trouver-un-service/?q=zzzz"),  # nothing found
     Screen("surveys:open_data"),  # no published campaign
     Screen("surveys:open_data", kwargs=public.open_data_published),
+    # centres: organisation pages (the DITP, the correspondents in their network), CSV import.
+    Screen("organisation:home", Role.DITP_ADMIN),
+    Screen("organisation:import", Role.CORRESPONDENT),
+    Screen("organisation:import", Role.CORRESPONDENT, state="submitted empty"),
+    Screen("organisation:network_create", Role.DITP_ADMIN),
+    Screen("organisation:network_edit", Role.DITP_ADMIN, kwargs={"code": "dgfip"}),
+    Screen("organisation:structure_create", Role.CORRESPONDENT, state="submitted empty"),
+    Screen("organisation:structure_detail", Role.CORRESPONDENT, kwargs={"code": "dgfip-pap"}),
+    Screen("organisation:structure_edit", Role.CORRESPONDENT, kwargs={"code": "dgfip-pap"}),
+    Screen("organisation:centre_create", Role.DITP_ADMIN, state="submitted empty"),
+    Screen("organisation:centre_edit", Role.CORRESPONDENT, kwargs=LILLE),
+    Screen("organisation:body_create", Role.DITP_ADMIN),
+    Screen("organisation:body_edit", Role.DITP_ADMIN, kwargs={"code": "organisme-demo"}),
+    Screen("organisation:people", Role.DITP_ADMIN),
+    Screen("organisation:person_invite", Role.CORRESPONDENT, state="submitted empty"),
+    Screen("organisation:person_detail", Role.DITP_ADMIN, kwargs=the_referent),
+    Screen("accounts:invitation", kwargs={"token": "x" * 43}),  # 404: expired or used
+    Screen("notifications:list", Role.REFERENT),  # empty state
+    Screen("notifications:list", Role.CORRESPONDENT, kwargs=notified),
+    Screen("surveys:campaign_import", Role.CORRESPONDENT, kwargs=campaign_with_links),
+    Screen("surveys:campaign_import", Role.DITP_ADMIN, "submitted empty", campaign_with_links),
 ]
 
 
