@@ -25,6 +25,7 @@ GRID_EXCEPTIONS = {
     ("amiens", "8.2"): (Conformity.PARTIAL, "Suivi des éco-gestes non formalisé."),
     ("carcassonne", "5.2"): (Conformity.PARTIAL, "Scripts d'appel sans version FALC."),
     ("tours", "2.3"): (Conformity.NOT_APPLICABLE, "Pas d'accueil physique sur ce site."),
+    ("carcassonne", "1.1"): (Conformity.PARTIAL, "Nom de l'agent non donné sur 3 appels écoutés."),
 }
 FINDINGS = [
     ("lens", "4.1", FindingKind.MINOR_NC, "Délai d'accusé de réception postal dépassé.", False),

@@ -44,8 +44,10 @@ requires_broker = pytest.mark.skipif(
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate limits (sign-in, password reset, surveys) count in the cache: none between tests."""
+def fresh_cache():
+    """Rate limits (sign-in, password reset, surveys) and whole public pages (centres.public_cache)
+    are kept in the cache, and the database is rolled back after each test: each test starts and
+    ends with an empty cache."""
     from django.core.cache import cache
 
     cache.clear()

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django.forms",
     "widget_tweaks",
     "dsfr",
@@ -43,9 +44,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Anonymous public pages from the cache, before the work a cached copy does not need.
+    "centres.public_cache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "centres.public_cache.PrivateWhenSignedInMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Before any view reads the body (CSRF reads it in process_view): a body announced larger
     # than any upload is refused unread.
@@ -170,6 +174,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language switch (centres.views.language) remembers the choice for a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -281,6 +288,11 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
     },
 }
+
+# Public pages (centres.public_cache): copies kept whole for anonymous visitors until an event
+# changes them or this many seconds pass; browsers and proxies may keep them PUBLIC_PAGE_MAX_AGE.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
+PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 300)
 
 # Survey statistics and protections (see README, Surveys).
 SURVEY_MIN_SAMPLE = env_int("SURVEY_MIN_SAMPLE", 30)  # below: « échantillon insuffisant »

@@ -32,3 +32,13 @@ class AppealReviewForm(forms.Form):
     motivation = forms.CharField(
         label=_("Motivation"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_LIMIT
     )
+
+
+class ConfirmationForm(forms.Form):
+    """A second decider's answer to a derogation, with their own motivation."""
+
+    note = forms.CharField(
+        label=_("Your motivation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_LIMIT,
+    )

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,6 +17,9 @@ from .. import services
 from ..access import (
     get_application,
     get_audit,
+    get_audit_site,
+    readable_sites,
+    scoped_to_readable_sites,
 )
 from ..certificates import audit_report_pdf
 from ..enums import ApplicationStatus as S
@@ -29,7 +32,7 @@ from ..forms.audits import (
     GridForm,
     SitesOverrideForm,
 )
-from ..models import AuditCriterion, AuditSite, GridEntry
+from ..models import AuditCriterion, GridEntry
 from ._common import REPORT_ROLES, _conflict
 
 # ---------------------------------------------------------------- audits
@@ -75,7 +78,7 @@ def _criteria(audit):
 
 def _audit_context(request, audit, bound: dict | None = None) -> dict:
     criteria = _criteria(audit)
-    sites = audit.sites.select_related("centre").order_by("centre__city")
+    sites = readable_sites(request.user, audit).order_by("centre__city")
     filled = {
         row["site_id"]: row["count"]
         for row in GridEntry.objects.filter(site__audit=audit)
@@ -102,8 +105,12 @@ def _audit_context(request, audit, bound: dict | None = None) -> dict:
         "sites": [(site, filled.get(site.pk, 0)) for site in sites],
         "criteria_count": criteria_count,
         "team": audit.team.order_by("full_name"),
-        "findings": audit.findings.select_related("criterion", "site__centre"),
-        "evidence": audit.evidence.select_related("site__centre", "uploaded_by"),
+        "findings": scoped_to_readable_sites(
+            user, audit.application, audit.findings.select_related("criterion", "site__centre")
+        ),
+        "evidence": scoped_to_readable_sites(
+            user, audit.application, audit.evidence.select_related("site__centre", "uploaded_by")
+        ),
         "is_lead": lead,
         "is_member": member,
         "can_report": scope_of(user).has(*REPORT_ROLES),
@@ -190,7 +197,7 @@ def audit_report(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def audit_grid(request, pk: int, site_pk: int):
     audit = get_audit(request.user, pk)
-    site = get_object_or_404(AuditSite.objects.select_related("centre"), pk=site_pk, audit=audit)
+    site = get_audit_site(request.user, audit, site_pk)
     criteria = list(_criteria(audit))
     entries = {e.criterion_id: e for e in GridEntry.objects.filter(site=site)}
     form = GridForm(request.POST or None, criteria=criteria, entries=entries)

@@ -15,6 +15,7 @@ from django.views.decorators.vary import vary_on_cookie
 from centres.access import can_manage, has_role, role_required, visible_centres
 from centres.enums import ActionStatus, Role
 from centres.pagination import page_of
+from centres.public_cache import public_page
 from centres.queries import action_plan, public_centres
 
 from ..access import (
@@ -72,6 +73,7 @@ def _rate_context(centre_ids: list[int], now) -> dict:
     }
 
 
+@public_page(centre_kwarg="code", params=["page"])
 @login_not_required
 @require_GET
 @vary_on_cookie

@@ -37,12 +37,17 @@ from .conftest import axe_check, browser_test, force_login, htmlcs_check, unique
 
 # URL names that are not pages: JSON, POST-only actions.
 NOT_PAGES = {"healthz", "accounts:logout", "centres:action_publish"}
+NOT_PAGES |= {"language_switch"}  # a redirect
+NOT_PAGES |= {"robots_txt", "sitemap_index", "sitemap_section"}  # text and XML for crawlers
 NOT_PAGES |= {"surveys:export", "surveys:invitation_api"}  # file downloads, JSON API
 NOT_PAGES |= {"labelling:application_action", "labelling:audit_post"}  # POST only
 NOT_PAGES |= {"labelling:certificate_download", "labelling:audit_report"}  # PDF downloads
 NOT_PAGES |= {"labelling:evidence_download"}  # file download
+NOT_PAGES |= {"labelling:decision_log_verify"}  # POST only (the log page's "submitted" state)
 NOT_PAGES |= {"surveys:export_status", "surveys:export_download", "surveys:export_job_retry"}
 NOT_PAGES |= {"surveys:open_data_csv"}  # CSV download
+NOT_PAGES |= {"surveys:open_data_reviews_csv", "surveys:open_data_reviews_api"}  # CSV, JSON
+NOT_PAGES |= {"surveys:open_data_results_api"}  # JSON
 NOT_PAGES |= {"surveys:campaign_links"}  # POST only, CSV download
 
 
@@ -167,9 +172,9 @@ class Screen:
         return f"{target} as {self.role}, {self.state}"
 
     def path(self, world) -> str:
+        kwargs = self.kwargs(world) if callable(self.kwargs) else self.kwargs  # builds data
         if self.url.startswith("/"):
             return self.url
-        kwargs = self.kwargs(world) if callable(self.kwargs) else self.kwargs
         return reverse(self.url, kwargs=kwargs)
 
 
@@ -315,6 +320,13 @@ SCREENS = [
     ),
     Screen("labelling:referential_activate", Role.DITP_ADMIN, kwargs=label.derived_referential),
     Screen("labelling:verify", kwargs=label.verification),
+    # labelling: appeals, derogations, the decision log and its integrity check.
+    Screen("labelling:appeal_queue", Role.DECIDER),  # empty
+    Screen("labelling:appeal_queue", Role.DITP_ADMIN, kwargs=label.appeal_waiting),
+    Screen("labelling:application_detail", Role.DITP_ADMIN, kwargs=label.pending_derogation),
+    Screen("labelling:decision_log", Role.DITP_ADMIN),  # empty
+    Screen("labelling:decision_log", Role.DECIDER, kwargs=label.logged_decisions),
+    Screen("labelling:decision_log", Role.DECIDER, "submitted empty", label.logged_decisions),
     # public pages: a centre in each state, the home page with labels, open data.
     Screen("public_centre", kwargs=public.vesoul_with_nothing_published),
     Screen("public_centre", kwargs=public.lens_with_a_small_sample),
@@ -322,6 +334,9 @@ SCREENS = [
     Screen("public_centre", kwargs=public.lille_in_full),  # results, label, plan, reviews
     Screen("public_centre", Role.REFERENT, kwargs=public.lille_in_full),
     Screen("home", kwargs=public.home_with_labels),
+    Screen("search", kwargs=public.home_with_labels),  # every service, with labels
+    Screen("/trouver-un-service/?q=lille", kwargs=public.lille_in_full),  # label and rate
+    Screen("/trouver-un-service/?q=zzzz"),  # nothing found
     Screen("surveys:open_data"),  # no published campaign
     Screen("surveys:open_data", kwargs=public.open_data_published),
 ]

@@ -14,7 +14,7 @@ from labelling.models import AuditCriterion, Evidence, GridEntry
 from labelling.sampling import sample_size, sites_draw
 from labelling.scorecard import audit_conformity
 
-from .conftest import drive
+from .conftest import drive, grade
 
 SITES = [(pk, f"site-{pk:02d}") for pk in range(1, 21)]
 
@@ -132,6 +132,7 @@ def test_findings_are_linked_to_a_criterion_and_closed_by_the_lead_auditor(
     audit, users, second_auditor
 ):
     criterion = AuditCriterion.objects.get(code="4.1")
+    grade(audit, "4.1", second_auditor)
     finding = services.finding_add(
         audit_id=audit.pk,
         criterion_id=criterion.pk,

@@ -17,7 +17,7 @@ from labelling.models import (
 from labelling.services import referential_version_create
 from tests.factories import CertificationBodyFactory, make_user
 
-from .conftest import drive, fill_grid
+from .conftest import confirming_decider, drive, fill_grid
 
 
 def _detail(application):
@@ -112,6 +112,11 @@ def test_auditor_fills_a_grid_and_proposes_decider_decides_and_the_certificate_v
         response = client.post(
             _action(application, "decide"), {"outcome": "argent", "motivation": "Vu."}
         )
+        assert response.status_code == 302
+        # No survey figure here: the scorecard refuses, so Argent waits for a second decider.
+        assert not Decision.objects.exists()
+        client.force_login(confirming_decider())
+        response = client.post(_action(application, "confirm_derogation"), {"note": "D'accord."})
     assert response.status_code == 302
     certificate = Decision.objects.get().certificate
     pdf = client.get(reverse("labelling:certificate_download", kwargs={"pk": certificate.pk}))

@@ -18,7 +18,7 @@ from labelling.models import (
     LevelRule,
     Referential,
 )
-from labelling.queries import referential_changes
+from labelling.queries import RULE_FLAGS, referential_changes
 
 from ..bad_input import check_form_resists_bad_input
 from .conftest import drive, make_application
@@ -29,9 +29,10 @@ def form_data(source: Referential, **changes) -> dict:
     form = ReferentialVersionForm(source=source)
     data = {name: field.initial for name, field in form.fields.items()}
     data.update(changes)
-    if not data.pop("is_illustrative"):
-        return {k: v for k, v in data.items() if v is not None}
-    return {**data, "is_illustrative": "on"}
+    # Checkboxes as a browser sends them: "on" when ticked, absent otherwise.
+    return {
+        k: "on" if v is True else v for k, v in data.items() if v is not None and v is not False
+    }
 
 
 def _new_version_url(referential):
@@ -235,7 +236,11 @@ def test_the_new_version_form_resists_the_bad_input_corpus(admin_client, referen
     small = _small_referential()
     data = form_data(small, name="Petit 2", **{f"weight-{_criterion(small, '1.1').pk}": "3"})
     # Optional fields (legal basis, the checkbox) may be missing: the corpus runs on the others.
-    data = {k: str(v) for k, v in data.items() if k not in ("legal_basis", "is_illustrative")}
+    data = {
+        k: str(v)
+        for k, v in data.items()
+        if k not in ("legal_basis", "is_illustrative") and not k.endswith(RULE_FLAGS)
+    }
     check_form_resists_bad_input(
         admin_client,
         _new_version_url(small),
