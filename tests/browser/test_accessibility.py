@@ -75,6 +75,19 @@ def _locked_out(page, world):
         _wrong_password(page, world)
 
 
+def _address_blocked(page, world):
+    # The live server shares this process's cache: count the failures of this address there.
+    from django.conf import settings
+    from django.test import RequestFactory
+
+    from centres.ratelimit import sign_in_failure_record
+
+    browser = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1")
+    for _ in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
+        sign_in_failure_record(browser)
+    _wrong_password(page, world)
+
+
 def _passwords_differ(page, world):
     page.locator("#id_new_password1").fill("un-mot-de-passe-solide-1")
     page.locator("#id_new_password2").fill("un-autre-mot-de-passe-2")
@@ -108,6 +121,7 @@ STATES: dict[str, Callable] = {
     "submitted empty": _submit_empty,
     "wrong password": _wrong_password,
     "locked out": _locked_out,
+    "address blocked": _address_blocked,
     "passwords differ": _passwords_differ,
     "forged request": _forged_request,
     "cleared and submitted": lambda page, world: _fill_and_submit(page, ""),
@@ -187,6 +201,7 @@ SCREENS = [
     Screen("accounts:login", state="submitted empty"),
     Screen("accounts:login", state="wrong password"),
     Screen("accounts:login", state="locked out"),
+    Screen("accounts:login", state="address blocked"),  # too many failures from one address
     Screen("accounts:login", state="forged request"),
     Screen("accounts:password_reset"),
     Screen("accounts:password_reset", state="submitted empty"),
