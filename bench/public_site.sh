@@ -30,9 +30,10 @@ URL=http://127.0.0.1:$PORT
 measure() {  # code-label what path [env...]
   local code=$1 what=$2 path=$3
   shift 3
-  for _ in $(seq 20); do curl -s -o /dev/null "$URL$path"; done
+  for _ in $(seq "${WARM_UP:-20}"); do curl -s -o /dev/null -m 30 "$URL$path"; done
   printf '%s %s load=%s ' "$code" "$what" "$(cut -d' ' -f1 /proc/loadavg)"
-  env "$@" wrk -t2 -c"$CONCURRENCY" -d"${DURATION}s" -s "$LUA" "$URL$path" | grep RESULT
+  env "$@" wrk -t2 -c"$CONCURRENCY" -d"${DURATION}s" --timeout 10s -s "$LUA" "$URL$path" \
+    | grep RESULT
 }
 
 run() {  # code-label directory
@@ -42,7 +43,7 @@ run() {  # code-label directory
     -w "$WORKERS" --log-level warning --pid "$OUT/gunicorn.pid" > "$OUT/$LABEL-$code.log" 2>&1 &)
   for _ in $(seq 60); do curl -sf -o /dev/null "$URL/static/css/public.css" && break; sleep 0.5; done
   measure "$code" static /static/css/public.css
-  measure "$code" home /
+  WARM_UP=2 measure "$code" home /  # the previous home page lists every centre: slow
   measure "$code" "centre-$CENTRE" "/centres-publics/$CENTRE/"
   if curl -sf -o /dev/null "$URL/trouver-un-service/"; then
     measure "$code" search-warm "/trouver-un-service/?q=lille"

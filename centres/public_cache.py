@@ -227,8 +227,15 @@ class PublicPageCacheMiddleware:
 
     def _cached(self, request, scopes: list[str], params: frozenset):
         key = _page_key(request, params)
-        generation = generations(scopes)
-        entry = cache.get(key)
+        # One round trip for the copy and its generation (the copy carries the one it was
+        # rendered under).
+        generation_keys = [_generation_key(scope) for scope in scopes]
+        found = cache.get_many([*generation_keys, key])
+        if all(k in found for k in generation_keys):
+            generation = [found[k] for k in generation_keys]
+        else:
+            generation = generations(scopes)
+        entry = found.get(key)
         if entry is not None and entry["generation"] == generation:
             response = _response_from(entry)
         else:
