@@ -33,7 +33,7 @@ measure() {  # code-label what path [env...]
   for _ in $(seq "${WARM_UP:-20}"); do curl -s -o /dev/null -m 30 "$URL$path"; done
   printf '%s %s load=%s ' "$code" "$what" "$(cut -d' ' -f1 /proc/loadavg)"
   env "$@" wrk -t2 -c"$CONCURRENCY" -d"${DURATION}s" --timeout 10s -s "$LUA" "$URL$path" \
-    | grep RESULT
+    | grep RESULT || echo "no result"
 }
 
 run() {  # code-label directory
@@ -43,7 +43,12 @@ run() {  # code-label directory
     -w "$WORKERS" --log-level warning --pid "$OUT/gunicorn.pid" > "$OUT/$LABEL-$code.log" 2>&1 &)
   for _ in $(seq 60); do curl -sf -o /dev/null "$URL/static/css/public.css" && break; sleep 0.5; done
   measure "$code" static /static/css/public.css
-  WARM_UP=2 measure "$code" home /  # the previous home page lists every centre: slow
+  if [ -z "${SKIP_HOME:-}" ]; then
+    WARM_UP=2 measure "$code" home /  # the previous home page lists every centre: slow
+  else  # one request, timed
+    printf '%s home load=%s one request: ' "$code" "$(cut -d' ' -f1 /proc/loadavg)"
+    curl -s -o /dev/null -m 120 -w '%{time_total}s %{size_download} bytes\n' "$URL/"
+  fi
   measure "$code" "centre-$CENTRE" "/centres-publics/$CENTRE/"
   if curl -sf -o /dev/null "$URL/trouver-un-service/"; then
     measure "$code" search-warm "/trouver-un-service/?q=lille"
@@ -55,4 +60,4 @@ run() {  # code-label directory
 
 echo "date=$(date -u +%FT%TZ) host=$(hostname) cpus=$(nproc) label=$LABEL"
 run current "$(pwd)"
-if [ -n "${BASE_DIR:-}" ]; then run previous "$BASE_DIR"; fi
+if [ -n "${BASE_DIR:-}" ]; then SKIP_HOME=1 run previous "$BASE_DIR"; fi

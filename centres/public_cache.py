@@ -81,14 +81,21 @@ def generations(scopes: list[str]) -> list[str]:
     return [found.get(key, "") for key in keys]
 
 
+def _generation_or_none(scope: str) -> str:
+    try:
+        return generations([scope])[0]
+    except Exception:  # noqa: BLE001 - the caller's cache read fails the same way, or not
+        return "unavailable"
+
+
 def centre_generation(code: str) -> str:
     """A centre's generation, for caches of parts of its pages (figures)."""
-    return generations([_centre_scope(code)])[0]
+    return _generation_or_none(_centre_scope(code))
 
 
 def site_generation() -> str:
     """The site's generation, for caches of site-wide data (open data)."""
-    return generations([SITE])[0]
+    return _generation_or_none(SITE)
 
 
 def public_cache_bump(centre_codes: list[str]) -> None:
@@ -117,6 +124,22 @@ def public_cache_touch(*, structure_id: int | None = None, centre_ids: Iterable[
         public_cache_bump(list(centres.values_list("code", flat=True)))
 
     transaction.on_commit(touch)
+
+
+def cached_or_computed(key: str, compute: Callable, timeout: int):
+    """A value kept in the cache for `timeout` seconds; computed each time the cache fails."""
+    try:
+        value = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage must not take the pages down
+        logger.warning("public_cache_unavailable key=%s", key.split(":")[0])
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, timeout)
+        except Exception:  # noqa: BLE001
+            logger.warning("public_cache_unavailable key=%s", key.split(":")[0])
+    return value
 
 
 # The middleware ------------------------------------------------------------------------------
