@@ -230,3 +230,10 @@ def test_the_home_figures_are_recomputed_at_most_every_five_minutes(client, worl
     cache.delete(f"programme_figures:v1:fr:{timezone.localdate().isoformat()}")  # expired
     public_cache_bump([])
     assert "Argent : 1" in html(client, "/")
+
+
+def test_an_error_page_is_neither_kept_nor_marked_public(client, organisation):
+    response = client.get("/trouver-un-service/", {"q": "x" * 201})
+    assert response.status_code == 400
+    assert "public" not in response.get("Cache-Control", "") and "ETag" not in response
+    assert client.get("/centres-publics/n-existe-pas/").status_code == 404
