@@ -30,9 +30,10 @@ URL=http://127.0.0.1:$PORT
 measure() {  # code-label what path [env...]
   local code=$1 what=$2 path=$3
   shift 3
-  for _ in $(seq 20); do curl -s -o /dev/null "$URL$path"; done
+  for _ in $(seq "${WARM_UP:-20}"); do curl -s -o /dev/null -m 30 "$URL$path"; done
   printf '%s %s load=%s ' "$code" "$what" "$(cut -d' ' -f1 /proc/loadavg)"
-  env "$@" wrk -t2 -c"$CONCURRENCY" -d"${DURATION}s" -s "$LUA" "$URL$path" | grep RESULT
+  env "$@" wrk -t2 -c"$CONCURRENCY" -d"${DURATION}s" --timeout 10s -s "$LUA" "$URL$path" \
+    | grep RESULT || echo "no result"
 }
 
 run() {  # code-label directory
@@ -42,7 +43,12 @@ run() {  # code-label directory
     -w "$WORKERS" --log-level warning --pid "$OUT/gunicorn.pid" > "$OUT/$LABEL-$code.log" 2>&1 &)
   for _ in $(seq 60); do curl -sf -o /dev/null "$URL/static/css/public.css" && break; sleep 0.5; done
   measure "$code" static /static/css/public.css
-  measure "$code" home /
+  if [ -z "${SKIP_HOME:-}" ]; then
+    measure "$code" home /
+  else  # one request, timed
+    printf '%s home load=%s one request: ' "$code" "$(cut -d' ' -f1 /proc/loadavg)"
+    curl -s -o /dev/null -m 120 -w '%{time_total}s %{size_download} bytes\n' "$URL/"
+  fi
   measure "$code" "centre-$CENTRE" "/centres-publics/$CENTRE/"
   if curl -sf -o /dev/null "$URL/trouver-un-service/"; then
     measure "$code" search-warm "/trouver-un-service/?q=lille"
@@ -54,4 +60,7 @@ run() {  # code-label directory
 
 echo "date=$(date -u +%FT%TZ) host=$(hostname) cpus=$(nproc) label=$LABEL"
 run current "$(pwd)"
-if [ -n "${BASE_DIR:-}" ]; then run previous "$BASE_DIR"; fi
+if [ -n "${BASE_DIR:-}" ]; then  # then the current code again: the load of the machine moves
+  SKIP_HOME=1 run previous "$BASE_DIR"  # its home page lists every centre: one request, timed
+  run current-again "$(pwd)"
+fi

@@ -42,6 +42,10 @@ from django.utils.http import http_date, parse_http_date_safe
 logger = logging.getLogger(__name__)
 
 SITE = "site"
+# A generation outlives the copies made under it (PUBLIC_PAGE_CACHE_SECONDS); when it ends, the
+# next one is new and its copies are rendered again. Finite, so that addresses of centres that
+# do not exist leave nothing behind for long.
+GENERATION_SECONDS = 24 * 60 * 60
 NONCE_SLOT = "nonce-slot-9d41c2e7b05a8f36aa11"
 # Headers a copy does not keep: cookies are never cached, the length is the copy's own.
 _NOT_KEPT = {"set-cookie", "content-length"}
@@ -75,20 +79,27 @@ def generations(scopes: list[str]) -> list[str]:
     found = cache.get_many(keys)
     missing = {key: uuid.uuid4().hex for key in keys if key not in found}
     for key, value in missing.items():
-        cache.add(key, value, timeout=None)
+        cache.add(key, value, timeout=GENERATION_SECONDS)
     if missing:
         found |= cache.get_many(list(missing))
     return [found.get(key, "") for key in keys]
 
 
+def _generation_or_none(scope: str) -> str:
+    try:
+        return generations([scope])[0]
+    except Exception:  # noqa: BLE001 - the caller's cache read fails the same way, or not
+        return "unavailable"
+
+
 def centre_generation(code: str) -> str:
     """A centre's generation, for caches of parts of its pages (figures)."""
-    return generations([_centre_scope(code)])[0]
+    return _generation_or_none(_centre_scope(code))
 
 
 def site_generation() -> str:
     """The site's generation, for caches of site-wide data (open data)."""
-    return generations([SITE])[0]
+    return _generation_or_none(SITE)
 
 
 def public_cache_bump(centre_codes: list[str]) -> None:
@@ -96,7 +107,8 @@ def public_cache_bump(centre_codes: list[str]) -> None:
     the commit)."""
     scopes = [SITE, *(_centre_scope(code) for code in centre_codes)]
     try:
-        cache.set_many({_generation_key(s): uuid.uuid4().hex for s in scopes}, timeout=None)
+        new = {_generation_key(scope): uuid.uuid4().hex for scope in scopes}
+        cache.set_many(new, timeout=GENERATION_SECONDS)
     except Exception:  # noqa: BLE001 - copies still end after PUBLIC_PAGE_CACHE_SECONDS
         logger.exception("public_cache_touch_failed centres=%s", len(centre_codes))
 
@@ -117,6 +129,22 @@ def public_cache_touch(*, structure_id: int | None = None, centre_ids: Iterable[
         public_cache_bump(list(centres.values_list("code", flat=True)))
 
     transaction.on_commit(touch)
+
+
+def cached_or_computed(key: str, compute: Callable, timeout: int):
+    """A value kept in the cache for `timeout` seconds; computed each time the cache fails."""
+    try:
+        value = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage must not take the pages down
+        logger.warning("public_cache_unavailable key=%s", key.split(":")[0])
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, timeout)
+        except Exception:  # noqa: BLE001
+            logger.warning("public_cache_unavailable key=%s", key.split(":")[0])
+    return value
 
 
 # The middleware ------------------------------------------------------------------------------
@@ -194,10 +222,9 @@ def _response_from(entry: dict) -> HttpResponse:
     return response
 
 
-def _public_headers(response, entry: dict | None) -> None:
-    if entry is not None:
-        response["ETag"] = entry["etag"]
-        response["Last-Modified"] = http_date(entry["last_modified"])
+def _public_headers(response, entry: dict) -> None:
+    response["ETag"] = entry["etag"]
+    response["Last-Modified"] = http_date(entry["last_modified"])
     patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
     # Signed-in users get another page at the same address: shared caches must tell them apart.
     patch_vary_headers(response, ("Cookie", "Accept-Language"))
@@ -219,33 +246,42 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         # A centre's pages follow its own generation only: an event elsewhere leaves them be.
         scopes = [_centre_scope(match.kwargs[centre_kwarg])] if centre_kwarg else [SITE]
+        key = _page_key(request, params)
         try:
-            return self._cached(request, scopes, params)
+            generation, entry = _lookup(key, scopes)
         except Exception:  # noqa: BLE001 - a cache outage must not take the pages down
             logger.exception("public_cache_unavailable path=%s", request.path)
             return self.get_response(request)
-
-    def _cached(self, request, scopes: list[str], params: frozenset):
-        key = _page_key(request, params)
-        generation = generations(scopes)
-        entry = cache.get(key)
         if entry is not None and entry["generation"] == generation:
             response = _response_from(entry)
         else:
             response = self.get_response(request)
             entry = _entry_from(response, request, generation)
             if entry is not None:
-                cache.set(key, entry, settings.PUBLIC_PAGE_CACHE_SECONDS)
-        _public_headers(response, entry)
-        if entry is None:
+                _keep(key, entry)
+        if entry is None:  # not a copy (an error, a stream...): the view's own headers stand
             return response
-        conditional = get_conditional_response(
-            request,
-            etag=entry["etag"],
-            last_modified=entry["last_modified"],
-            response=response,
+        _public_headers(response, entry)
+        return get_conditional_response(
+            request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
         )
-        return conditional
+
+
+def _lookup(key: str, scopes: list[str]) -> tuple[list[str], dict | None]:
+    """The current generation of the scopes and the copy, in one round trip when both are
+    there (the copy carries the generation it was rendered under)."""
+    generation_keys = [_generation_key(scope) for scope in scopes]
+    found = cache.get_many([*generation_keys, key])
+    if all(k in found for k in generation_keys):
+        return [found[k] for k in generation_keys], found.get(key)
+    return generations(scopes), found.get(key)
+
+
+def _keep(key: str, entry: dict) -> None:
+    try:
+        cache.set(key, entry, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    except Exception:  # noqa: BLE001 - the page was rendered: serve it anyway
+        logger.warning("public_cache_unavailable key=public_page")
 
 
 def _shared_lifetime(directive: str) -> bool:

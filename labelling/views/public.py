@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from centres.enums import ActionStatus
 from centres.models import Centre, Network, Structure
 from centres.pagination import page_of
-from centres.public_cache import centre_generation, public_page
+from centres.public_cache import cached_or_computed, centre_generation, public_page
 from centres.queries import public_centres, published_actions
 from centres.search import centres_search
 from surveys.models import REVIEW_ANSWER_DAYS
@@ -54,6 +54,14 @@ def _public(request, response):
 
 
 def _programme_figures() -> dict:
+    """The programme's figures, recomputed at most every PUBLIC_MAX_AGE seconds: at scale
+    they read every structure's label (more than a second), and an event anywhere gives the
+    home page a new generation; a figure a few minutes old is still the programme's."""
+    key = f"programme_figures:v1:{get_language()}:{timezone.localdate().isoformat()}"
+    return cached_or_computed(key, _programme_figures_read, PUBLIC_MAX_AGE)
+
+
+def _programme_figures_read() -> dict:
     """What the home page says of the programme: its size and its labels by level."""
     structure_ids = list(Structure.objects.filter(is_active=True).values_list("pk", flat=True))
     labels = label_statuses(structure_ids, today=timezone.localdate())

@@ -165,7 +165,6 @@ def test_a_decision_shows_the_label_on_the_next_request(client, world, after_com
     after_commit(labelled_structure, world=world)
     assert "Label Argent" in html(client, tours)
     assert "Label Argent" in html(client, "/trouver-un-service/?q=tours")
-    assert "Argent : 1" in html(client, "/")
 
 
 def test_a_suspension_shows_on_every_page_of_the_label_on_the_next_request(
@@ -217,3 +216,24 @@ def test_an_event_of_one_centre_leaves_the_other_centres_pages_cached(
     after_commit(review_publish, review=ReviewFactory(), by=None)
     with django_assert_num_queries(0):
         html(client, "/centres-publics/vesoul/")
+
+
+def test_the_home_figures_are_recomputed_at_most_every_five_minutes(client, world, after_commit):
+    """They read every structure's label: an event re-renders the page, not the figures."""
+    from django.core.cache import cache
+
+    from centres.public_cache import public_cache_bump
+
+    assert "Argent : 1" not in html(client, "/")
+    after_commit(labelled_structure, world=world)
+    assert "Argent : 1" not in html(client, "/")  # the figures of five minutes ago at most
+    cache.delete(f"programme_figures:v1:fr:{timezone.localdate().isoformat()}")  # expired
+    public_cache_bump([])
+    assert "Argent : 1" in html(client, "/")
+
+
+def test_an_error_page_is_neither_kept_nor_marked_public(client, organisation):
+    response = client.get("/trouver-un-service/", {"q": "x" * 201})
+    assert response.status_code == 400
+    assert "public" not in response.get("Cache-Control", "") and "ETag" not in response
+    assert client.get("/centres-publics/n-existe-pas/").status_code == 404
