@@ -132,3 +132,23 @@ def test_a_confirmation_without_motivation_is_a_400_and_stores_nothing(
     )
     assert client.post(url, {"note": "  "}).status_code == 400
     assert not Decision.objects.exists()
+
+
+def test_the_confirmation_form_resists_the_bad_input_corpus(client, proposed, users, other_decider):
+    from tests.bad_input import check_form_resists_bad_input
+
+    _decide(proposed, users)
+    client.force_login(other_decider)
+    url = reverse(
+        "labelling:application_action", kwargs={"pk": proposed.pk, "action": "decline_derogation"}
+    )
+    # A plain text is a valid motivation: the first one accepted declines the derogation, and
+    # every later request finds nothing to decline (a French 409, nothing stored).
+    check_form_resists_bad_input(
+        client,
+        url,
+        valid={"note": "Non justifié."},
+        may_accept=lambda field, payload: field == "note",
+    )
+    assert Derogation.objects.get().status in (DerogationStatus.PENDING, DerogationStatus.DECLINED)
+    assert not Decision.objects.exists()
