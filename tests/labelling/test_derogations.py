@@ -152,3 +152,32 @@ def test_the_confirmation_form_resists_the_bad_input_corpus(client, proposed, us
     )
     assert Derogation.objects.get().status in (DerogationStatus.PENDING, DerogationStatus.DECLINED)
     assert not Decision.objects.exists()
+
+
+def test_an_examiner_alone_cannot_grant_over_the_scorecard_by_overturning(
+    application, users, other_decider
+):
+    from tests.factories import make_user
+
+    drive(application, users, "decided", outcome=Outcome.REFUSED)
+    services.appeal_file(application_id=application.pk, reason="x", by=users[Role.CORRESPONDENT])
+    services.appeal_review(
+        application_id=application.pk,
+        outcome="overturned",
+        new_outcome=Outcome.OR,
+        motivation="Réexamen.",
+        by=other_decider,
+    )
+    application.refresh_from_db()
+    assert application.status == S.PROPOSED and application.outcome == Outcome.REFUSED
+    assert Decision.objects.count() == 1
+    # The decider of the contested refusal is not independent: a third decider confirms.
+    with pytest.raises(PermissionDenied):
+        services.derogation_confirm(application_id=application.pk, note="x", by=users[Role.DECIDER])
+    third = make_user(Role.DECIDER)
+    decision = services.derogation_confirm(application_id=application.pk, note="Vu.", by=third)
+    assert (decision.outcome, decision.decided_by, decision.confirmed_by) == (
+        Outcome.OR,
+        other_decider,
+        third,
+    )

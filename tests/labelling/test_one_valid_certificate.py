@@ -8,6 +8,7 @@ from labelling import services
 from labelling.enums import Outcome
 from labelling.models import Certificate, DecisionLogEntry
 from labelling.queries import label_statuses
+from tests.factories import make_user
 
 from .conftest import drive, make_application
 
@@ -76,6 +77,9 @@ def test_an_overturned_appeal_replaces_the_certificate_of_the_same_application(
         motivation="Réexamen.",
         by=other_decider,
     )
+    services.derogation_confirm(
+        application_id=application.pk, note="Vu.", by=make_user(Role.DECIDER)
+    )  # Bronze over a scorecard without figures: a derogation
     first.refresh_from_db()
     second = Certificate.objects.exclude(pk=first.pk).get()
     assert first.replaced_by == second
