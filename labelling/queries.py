@@ -9,6 +9,7 @@ from django.db.models import Case, F, OuterRef, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext as _
 
 from centres.models import Action
+from centres.params import ascii_int
 
 from .enums import (
     LEVEL_ORDER,
@@ -210,7 +211,7 @@ def _criteria(referential: Referential) -> dict:
 
 
 def _code_key(code: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else 0 for p in code.split("."))
+    return tuple(ascii_int(part) or 0 for part in code.split("."))
 
 
 # Certificates as the public sees them ----------------------------------------------------------

@@ -377,6 +377,12 @@ class Review(models.Model):
                 name="review_awaiting_reply",
                 condition=Q(state=ReviewState.PUBLISHED, replied_at__isnull=True),
             ),
+            # The open-data API reads published reviews in publication order (a keyset cursor).
+            models.Index(
+                fields=["published_at", "id"],
+                name="review_published_cursor",
+                condition=Q(state=ReviewState.PUBLISHED),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

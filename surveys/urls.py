@@ -77,6 +77,17 @@ urlpatterns = [
     path("api/enquetes/<slug:slug>/invitations", campaigns.invitation_api, name="invitation_api"),
     path("donnees-ouvertes/", open_data.open_data, name="open_data"),
     path(
+        "donnees-ouvertes/avis.csv", open_data.open_data_reviews_csv, name="open_data_reviews_csv"
+    ),
+    path(
+        "api/donnees-ouvertes/avis", open_data.open_data_reviews_api, name="open_data_reviews_api"
+    ),
+    path(
+        "api/donnees-ouvertes/resultats",
+        open_data.open_data_results_api,
+        name="open_data_results_api",
+    ),
+    path(
         "donnees-ouvertes/resultats-<slug:slug>.csv",
         open_data.open_data_csv,
         name="open_data_csv",

@@ -40,10 +40,15 @@ CAMPAIGN_READERS = signed_in(403, ditp_admin=200, correspondent=200)
 # url name -> (kwargs, {role: status})
 MATRIX = {
     "home": ({}, everyone(200)),
+    "search": ({}, everyone(200)),
+    "robots_txt": ({}, everyone(200)),
+    "sitemap_index": ({}, everyone(200)),
+    "sitemap_section": ({"section": "centres"}, everyone(200)),
     "accessibility": ({}, everyone(200)),
     "legal_notice": ({}, everyone(200)),
     "personal_data": ({}, everyone(200)),
     "healthz": ({}, everyone(200)),
+    "language_switch": ({"code": "en"}, everyone(302)),
     "dashboard": ({}, signed_in(200)),
     "accounts:login": ({}, signed_out_only(200)),
     "accounts:logout": ({}, signed_in(405)),  # POST only
@@ -108,6 +113,9 @@ MATRIX = {
     # public pages of the centres and open data (no sign-in; no campaign is published here)
     "public_centre": ({"code": "lille"}, everyone(200)),
     "surveys:open_data": ({}, everyone(200)),
+    "surveys:open_data_reviews_csv": ({}, everyone(200)),
+    "surveys:open_data_reviews_api": ({}, everyone(200)),
+    "surveys:open_data_results_api": ({}, everyone(200)),
     "surveys:open_data_csv": ({"slug": "unknown"}, everyone(404)),
     "surveys:answer": ({"token": "unknown-token-0000000000"}, everyone(404)),
     "surveys:thanks": ({}, everyone(200)),

@@ -222,6 +222,8 @@ NOT_OBJECT_SCOPED = {
     "surveys:campaign_links": "POST only, DITP only (campaign_detail covers the scope)",
     "surveys:agent_contacts": "cut to the requester's centres (tests/surveys/campaigns)",
     "surveys:invitation_api": "POST by the phone platform with the campaign's API key",
+    "language_switch": "a language code, not an object of a scope",
+    "sitemap_section": "a public sitemap section",
 }
 
 OBJECT_URLS = sorted(name for name in PRODUCT_URLS if MATRIX[name][0])

@@ -5,8 +5,16 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.utils.translation import gettext_lazy as _
 
 
+def sign_in_username(request, credentials: dict | None = None) -> str:
+    """AXES_USERNAME_CALLABLE: the e-mail address tried, without case (as accounts store it)."""
+    typed = (credentials or {}).get("username")
+    if typed is None and request is not None:
+        typed = request.POST.get("username")
+    return typed.strip().lower() if isinstance(typed, str) else ""
+
+
 class LoginForm(AuthenticationForm):
-    """Sign-in by e-mail address and password."""
+    """Sign-in by e-mail address (any case) and password."""
 
     username = forms.EmailField(
         label=_("E-mail address"),
@@ -22,6 +30,10 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("This account is deactivated."),
     }
+
+    def clean_username(self):
+        # Accounts store their address in lower case (UserManager.create_user).
+        return self.cleaned_data["username"].lower()
 
 
 class ResetRequestForm(PasswordResetForm):

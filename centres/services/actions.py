@@ -28,6 +28,7 @@ from ..models import (
     Centre,
     User,
 )
+from ..public_cache import public_cache_touch
 from ._common import _user_id
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,7 @@ def _append_event(
     changes: dict | None = None,
     note: str = "",
 ) -> ActionEvent:
+    public_cache_touch(centre_ids=[action.centre_id])
     return ActionEvent.objects.create(
         action=action, kind=kind, actor=by, at=now, changes=changes or {}, note=note
     )

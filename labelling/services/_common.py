@@ -12,6 +12,7 @@ from centres.access import scope_of
 from centres.enums import Role
 from centres.formatting import date_text
 from centres.models import Structure, User
+from centres.public_cache import public_cache_touch
 
 from ..access import is_on_audit_team
 from ..enums import (
@@ -82,6 +83,7 @@ def _move(application: Application, *, to: str, by: User | None, note: str = "")
     )
     application.status = to
     application.save(update_fields=["status"])
+    public_cache_touch(structure_id=application.structure_id)
 
 
 def _require_status(application: Application, *allowed: str) -> None:

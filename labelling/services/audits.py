@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from centres.enums import Role
 from centres.formatting import date_text
 from centres.models import Centre, CertificationBody, Structure, User
+from centres.uploads import too_large_message
 
 from ..access import may_close_findings
 from ..enums import (
@@ -397,26 +398,32 @@ def evidence_max_bytes() -> int:
     return getattr(settings, "EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 
 
+class EvidenceRefused(LabelError):
+    """An evidence file refused for what it is: 413 too large, 415 a type not accepted, 400 a
+    content that does not match its type (or none)."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
 def evidence_check(upload: UploadedFile) -> tuple[str, str]:
     """Check size, extension and content of an evidence file; return (extension, type)."""
     if upload.size > evidence_max_bytes():
-        raise LabelError(
-            _("The file is too large (%(max)s MB at most).")
-            % {"max": evidence_max_bytes() // (1024 * 1024)}
-        )
+        raise EvidenceRefused(too_large_message(evidence_max_bytes()), 413)
     if upload.size == 0:
-        raise LabelError(_("The file is empty."))
+        raise EvidenceRefused(_("The file is empty."), 400)
     extension = Path(upload.name or "").suffix.lower()
     if extension not in EVIDENCE_TYPES:
-        raise LabelError(_("This type of file is not accepted (PDF, images, office documents)."))
+        raise EvidenceRefused(
+            _("This type of file is not accepted (PDF, images, office documents)."), 415
+        )
     content_type, magic = EVIDENCE_TYPES[extension]
     upload.seek(0)
     head = upload.read(2048)
     upload.seek(0)
-    if magic is not None and not head.startswith(magic):
-        raise LabelError(_("The file's content does not match its type."))
-    if magic is None and b"\x00" in head:
-        raise LabelError(_("The file's content does not match its type."))
+    if (magic is not None and not head.startswith(magic)) or (magic is None and b"\x00" in head):
+        raise EvidenceRefused(_("The file's content does not match its type."), 400)
     return extension, content_type
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from centres.access import STAFF_ROLES, role_required, scope_of
 from centres.enums import Role
+from centres.params import int_param
 
 from .. import services
 from ..access import (
@@ -165,9 +166,14 @@ def _run_action(action: str, application, data: dict, user):
     return service(application_id=pk, by=user, **data)
 
 
+def _action_form(action: str, data=None):
+    """The form of an action; ids of its own (several actions share a « reason » field)."""
+    return ACTION_FORMS[action](data, auto_id=f"id_{action}_%s")
+
+
 def _detail_context(request, application, bound: dict | None = None) -> dict:
     actions = _available_actions(request.user, application)
-    forms = {name: ACTION_FORMS[name]() for name in actions if ACTION_FORMS.get(name)}
+    forms = {name: _action_form(name) for name in actions if ACTION_FORMS.get(name)}
     forms.update(bound or {})
     events = application.events.select_related("actor").order_by("at", "pk")
     certificates = {
@@ -213,8 +219,7 @@ def application_action(request, pk: int, action: str):
     application = get_application(request.user, pk)
     if action not in ACTION_FORMS:
         raise Http404
-    form_class = ACTION_FORMS[action]
-    form = form_class(request.POST) if form_class else None
+    form = _action_form(action, request.POST) if ACTION_FORMS[action] else None
     if form is not None and not form.is_valid():
         context = _detail_context(request, application, bound={action: form})
         return render(
@@ -252,11 +257,9 @@ def scorecard(request, pk: int):
     application = get_application(request.user, pk)
     others = list(referentials_for_what_if(application))
     what_if = None
-    version = request.GET.get("version", "")
-    if version:
-        if not version.isdigit():
-            return _conflict(request, _("Unknown referential version."), status=400)
-        what_if_referential = next((r for r in others if r.version == int(version)), None)
+    if request.GET.get("version"):
+        version = int_param(request, "version")
+        what_if_referential = next((r for r in others if r.version == version), None)
         if what_if_referential is None:
             return _conflict(request, _("Unknown referential version."), status=400)
         what_if = scorecard_build(application, referential=what_if_referential)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from centres.access import STAFF_ROLES, role_required, scope_of
 from centres.enums import Role
+from centres.uploads import too_large_response, upload_too_large
 
 from .. import services
 from ..access import (
@@ -137,6 +138,8 @@ def audit_post(request, pk: int, action: str):
     }
     if action not in forms:
         raise Http404
+    if upload_too_large(request):  # the upload handler stopped reading the file
+        return too_large_response(request)
     form = forms[action]()
     if not form.is_valid():
         context = _audit_context(request, audit, bound={action: form})
@@ -171,7 +174,9 @@ def audit_post(request, pk: int, action: str):
     except services.LabelError as error:
         form.add_error(None, str(error))
         context = _audit_context(request, audit, bound={action: form})
-        return render(request, "labelling/audits/audit_detail.html", context, status=409)
+        # A refused file says why (413, 415, 400); a step the audit does not allow is a 409.
+        status = getattr(error, "status", 409)
+        return render(request, "labelling/audits/audit_detail.html", context, status=status)
     messages.success(request, _("Saved."))
     if action == "close":
         return redirect("labelling:application_detail", pk=audit.application_id)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from centres.access import STAFF_ROLES, role_required
+from centres.public_cache import public_page
 
 from ..access import (
     get_certificate,
@@ -41,6 +42,7 @@ def certificate_download(request, pk: int):
     )
 
 
+@public_page()
 @login_not_required
 @require_GET
 def verify(request, token: str):

@@ -2,11 +2,13 @@
 
 Rows are generated lazily, page by page (constant memory); on PostgreSQL the CSV of responses
 is written by the database itself (COPY). Every text cell that a spreadsheet could read as a
-formula (starting with = + - @, a tab or a carriage return) is prefixed with an apostrophe."""
+formula (starting with = + - @, a tab or a carriage return, or with a compatibility form of
+them once NFKC-normalised: full-width « ＝ », small « ﹢ »...) is prefixed with an apostrophe."""
 
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import closing
 from datetime import date
@@ -39,9 +41,18 @@ OPEN_DATA_HEADER = [
 ]
 
 
+def starts_like_formula(text: str) -> bool:
+    """True when a spreadsheet could run the text: its first character opens a formula once
+    NFKC-normalised (spreadsheets read « ＝1+1 » as « =1+1 »)."""
+    first = text[:1]
+    if first > "\x7f":
+        first = unicodedata.normalize("NFKC", first)
+    return first.startswith(FORMULA_PREFIXES)
+
+
 def neutralise(value):
     """A cell value a spreadsheet will not execute: formulas become plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and starts_like_formula(value):
         return "'" + value
     return value
 
@@ -61,10 +72,15 @@ def csv_lines(rows: Iterable[list]) -> Iterator[str]:
     writerow, prefixes = csv.writer(_Echo(), lineterminator="\r\n").writerow, FORMULA_PREFIXES
     lines, size = ["\ufeff"], 0  # BOM: spreadsheets then read the file as UTF-8
     for row in rows:
-        # neutralise() inlined: this line runs once per row of million-row exports.
+        # neutralise() inlined: this line runs once per row of million-row exports. Only a
+        # non-ASCII first character needs the NFKC look-up (`cell > "\x7f"` tells it without
+        # slicing: a string above DEL starts above it, or with DEL, which no prefix is).
         line = writerow(
             [
-                "'" + cell if cell.__class__ is str and cell.startswith(prefixes) else cell
+                "'" + cell
+                if cell.__class__ is str
+                and (cell.startswith(prefixes) or (cell > "\x7f" and starts_like_formula(cell)))
+                else cell
                 for cell in row
             ]
         )
@@ -189,13 +205,16 @@ def _response_copy(
     (a day never starts like a formula). The centres come as (id, code) pairs, codes already
     neutralised: joining them is also the scope of the export."""
 
-    # The code of a cell's first character (0 for '', NULL for NULL): cheaper than a regex.
+    # The code of a cell's first character (0 for '', NULL for NULL): cheaper than a regex. A
+    # non-ASCII first character is compared NFKC-normalised, as starts_like_formula() does.
     formula_starts = sql.SQL(", ").join(sql.Literal(ord(prefix)) for prefix in FORMULA_PREFIXES)
 
     def neutralised(column: str) -> sql.Composed:
-        return sql.SQL("CASE WHEN ascii({c}) IN ({starts}) THEN '''' || {c} ELSE {c} END").format(
-            c=sql.Identifier("response", column), starts=formula_starts
-        )
+        return sql.SQL(
+            "CASE WHEN ascii({c}) IN ({starts}) OR (ascii({c}) > 127"
+            " AND ascii(normalize(left({c}, 1), NFKC)) IN ({starts}))"
+            " THEN '''' || {c} ELSE {c} END"
+        ).format(c=sql.Identifier("response", column), starts=formula_starts)
 
     names = [f"q{q.pk}" for q in questions]
     pivot = [

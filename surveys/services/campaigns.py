@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from centres.mail import mail_message
 from centres.models import Centre
+from centres.public_cache import public_cache_touch
 
 from ..models import (
     AgentContact,
@@ -87,6 +88,7 @@ def campaign_close_early(*, campaign: Campaign, today: date) -> int:
         shortened = Invitation.objects.filter(
             campaign=campaign, used_on__isnull=True, expires_at__gt=end
         ).update(expires_at=end)
+        public_cache_touch(structure_id=campaign.structure_id)
     logger.info("campaign_closed_early campaign=%s links=%s", campaign.slug, shortened)
     return shortened
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from centres.enums import Role
 from centres.mail import mail_message
 from centres.models import Action, Centre, User
+from centres.public_cache import public_cache_touch
 
 from ..enums import RejectionReason, ReviewChannel, ReviewFeeling, ReviewState
 from ..models import REVIEW_ANSWER_DAYS, REVIEW_MAX_LENGTH, REVIEW_REMINDER_DAYS, Review
@@ -87,6 +88,7 @@ def review_publish(
     review.published_at = review.moderated_at = now
     review.moderated_by = by
     review.save(update_fields=fields)
+    public_cache_touch(centre_ids=[review.centre_id])
     logger.info(
         "review_published review_id=%s centre=%s masked=%s user_id=%s",
         review.pk,
@@ -154,6 +156,7 @@ def review_reply(
         review.replied_by = by
         fields += ["replied_at", "replied_by"]
     review.save(update_fields=fields)
+    public_cache_touch(centre_ids=[review.centre_id])
     logger.info(
         "review_replied review_id=%s centre=%s first=%s in_time=%s user_id=%s",
         review.pk,

@@ -80,6 +80,18 @@ class _TooManyAttempts(InvitationError):
     status = 429
 
 
+def _failed_link(request, error: InvitationError, language: str):
+    """An unknown or expired link; past the address's limit, only « too many attempts ».
+
+    A valid link is always served: failures from a shared connection (a France Services
+    counter, a family) never block the citizen who holds a working link."""
+    if error.status in (404, 410):
+        if failed_links_exceeded(request):
+            return _link_problem(request, _TooManyAttempts(), language)
+        failed_link_record(request)
+    return _link_problem(request, error, language)
+
+
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -88,16 +100,12 @@ def answer(request, token: str):
     language = _survey_language(request)
     translation.activate(language)
     request.LANGUAGE_CODE = language
-    if failed_links_exceeded(request):
-        return _link_problem(request, _TooManyAttempts(), language)
     try:
         if not token_is_well_formed(token):
             raise InvitationUnknown
         invitation = invitation_for_token(token)
     except InvitationError as error:
-        if error.status in (404, 410):
-            failed_link_record(request)
-        return _link_problem(request, error, language)
+        return _failed_link(request, error, language)
 
     campaign = invitation.campaign
     questions = questionnaire_questions(campaign.questionnaire)

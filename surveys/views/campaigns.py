@@ -35,6 +35,7 @@ from centres.access import has_role, require_role, role_required, visible_centre
 from centres.enums import Role
 from centres.models import Structure
 from centres.pagination import page_of
+from centres.params import int_param
 
 from ..access import get_campaign, visible_campaigns
 from ..enums import Audience
@@ -186,9 +187,8 @@ def campaign_list(request):
 @require_http_methods(["GET", "POST"])
 def campaign_create_page(request):
     """Create a campaign (the questionnaire version used is frozen from then on)."""
-    asked = request.GET.get("structure", "")
-    well_formed = asked.isdigit() and len(asked) < 10
-    structure = Structure.objects.filter(pk=int(asked)).first() if well_formed else None
+    asked = int_param(request, "structure")
+    structure = Structure.objects.filter(pk=asked).first() if asked is not None else None
     structure = structure or Structure.objects.order_by("name").first()
     form = CampaignCreateForm(
         request.POST if request.method == "POST" else None, structure=structure

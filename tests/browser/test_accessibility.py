@@ -1,4 +1,5 @@
-"""axe (WCAG 2.0 and 2.1, levels A and AA) on every page of the product, in each of its states.
+"""axe (WCAG 2.0 and 2.1, levels A and AA) and HTML_CodeSniffer (WCAG2AA, errors) on every page
+of the product, in each of its states; no page gives one id to two elements.
 
 To check a new page, add ONE line to SCREENS:
     Screen("surveys:answer", kwargs=lambda world: {"token": ...}, state="submitted empty"),
@@ -32,10 +33,12 @@ from ..surveys import export_worlds as exports
 from ..surveys import questionnaire_worlds as questionnaires
 from ..surveys.worlds import agent_campaign, campaign_of, citizen_results, survey_link
 from ..test_permissions import ANONYMOUS, MATRIX
-from .conftest import axe_check, browser_test, force_login
+from .conftest import axe_check, browser_test, force_login, htmlcs_check, unique_ids_check
 
 # URL names that are not pages: JSON, POST-only actions.
 NOT_PAGES = {"healthz", "accounts:logout", "centres:action_publish"}
+NOT_PAGES |= {"language_switch"}  # a redirect
+NOT_PAGES |= {"robots_txt", "sitemap_index", "sitemap_section"}  # text and XML for crawlers
 NOT_PAGES |= {"surveys:export", "surveys:invitation_api"}  # file downloads, JSON API
 NOT_PAGES |= {"labelling:application_action", "labelling:audit_post"}  # POST only
 NOT_PAGES |= {"labelling:certificate_download", "labelling:audit_report"}  # PDF downloads
@@ -43,6 +46,8 @@ NOT_PAGES |= {"labelling:evidence_download"}  # file download
 NOT_PAGES |= {"labelling:decision_log_verify"}  # POST only (the log page's "submitted" state)
 NOT_PAGES |= {"surveys:export_status", "surveys:export_download", "surveys:export_job_retry"}
 NOT_PAGES |= {"surveys:open_data_csv"}  # CSV download
+NOT_PAGES |= {"surveys:open_data_reviews_csv", "surveys:open_data_reviews_api"}  # CSV, JSON
+NOT_PAGES |= {"surveys:open_data_results_api"}  # JSON
 NOT_PAGES |= {"surveys:campaign_links"}  # POST only, CSV download
 
 
@@ -153,9 +158,9 @@ class Screen:
         return f"{target} as {self.role}, {self.state}"
 
     def path(self, world) -> str:
+        kwargs = self.kwargs(world) if callable(self.kwargs) else self.kwargs  # builds data
         if self.url.startswith("/"):
             return self.url
-        kwargs = self.kwargs(world) if callable(self.kwargs) else self.kwargs
         return reverse(self.url, kwargs=kwargs)
 
 
@@ -314,6 +319,9 @@ SCREENS = [
     Screen("public_centre", kwargs=public.lille_in_full),  # results, label, plan, reviews
     Screen("public_centre", Role.REFERENT, kwargs=public.lille_in_full),
     Screen("home", kwargs=public.home_with_labels),
+    Screen("search", kwargs=public.home_with_labels),  # every service, with labels
+    Screen("/trouver-un-service/?q=lille", kwargs=public.lille_in_full),  # label and rate
+    Screen("/trouver-un-service/?q=zzzz"),  # nothing found
     Screen("surveys:open_data"),  # no published campaign
     Screen("surveys:open_data", kwargs=public.open_data_published),
 ]
@@ -333,6 +341,8 @@ def test_every_page_and_state_has_no_accessibility_violation(page, world, screen
     STATES[screen.state](page, world)
     shot(page, str(screen))
     axe_check(page, str(screen))
+    unique_ids_check(page, str(screen))
+    htmlcs_check(page, str(screen))
 
 
 def test_every_page_of_the_product_is_checked():
@@ -350,3 +360,20 @@ def test_axe_check_fails_with_a_readable_list_of_violations(page):
     report = str(failure.value)
     assert report.startswith("a page with an image without text: 1 accessibility rule(s)")
     assert "- image-alt (critical)" in report and '<img src="x.png">' in report
+
+
+@browser_test
+def test_htmlcs_check_fails_with_the_errors_axe_does_not_report(page):
+    page.set_content(
+        '<html lang="fr"><title>t</title><main><h1>t</h1>'
+        '<label for="x">Site</label><select id="x"><option>a</option></select>'
+        '<select id="x"><option>b</option></select></main></html>'
+    )
+    with pytest.raises(pytest.fail.Exception) as failure:
+        unique_ids_check(page, "two selects with one id")
+    assert "ids repeated" in str(failure.value) and ": x" in str(failure.value)
+    page.set_content('<html lang="fr"><title>t</title><main><img src="x.png"></main></html>')
+    with pytest.raises(pytest.fail.Exception) as failure:
+        htmlcs_check(page, "an image without text")
+    report = str(failure.value)
+    assert "HTML_CodeSniffer error(s)" in report and "H37" in report

@@ -167,7 +167,7 @@ def test_evidence_too_large_is_refused_by_the_page(client, application, users, s
     upload = SimpleUploadedFile("preuve.pdf", b"%PDF-" + b"x" * 200, "application/pdf")
     url = reverse("labelling:audit_post", kwargs={"pk": audit.pk, "action": "evidence"})
     response = client.post(url, {"file": upload})
-    assert response.status_code == 409 and "trop volumineux" in response.content.decode()
+    assert response.status_code == 413 and "trop volumineux" in response.content.decode()
     assert not Evidence.objects.exists()
 
 
@@ -194,6 +194,9 @@ def test_the_scorecard_page_explains_each_rule_and_offers_a_what_if(client, appl
     what_if = client.get(url, {"version": 2}).content.decode()
     assert "Selon la version 2 du référentiel" in what_if
     assert client.get(url, {"version": "abc"}).status_code == 400
+    # str.isdigit() takes these, int() does not: a 400, not a 500.
+    for odd in ("²", "①", "٣", "9" * 400):
+        assert client.get(url, {"version": odd}).status_code == 400, odd
     assert client.get(url, {"version": 77}).status_code == 400
     assert Referential.objects.count() == 2
 
@@ -209,6 +212,22 @@ def test_the_audit_pages_open_for_the_team(client, application, users):
     grid = client.get(reverse("labelling:audit_grid", kwargs={"pk": audit.pk, "site_pk": site.pk}))
     assert grid.status_code == 200 and "Conforme" in grid.content.decode()
     assert "!!MISSING" not in grid.content.decode()
+
+
+def test_the_audit_page_gives_each_site_select_an_id_and_a_label_of_its_own(
+    client, application, users
+):
+    import re
+    from collections import Counter
+
+    drive(application, users, "audit_planned")
+    client.force_login(users[Role.AUDITOR])
+    audit = application.audits.get()
+    page = client.get(reverse("labelling:audit_detail", kwargs={"pk": audit.pk})).content.decode()
+    repeated = [i for i, n in Counter(re.findall(r'\bid="([^"]+)"', page)).items() if n > 1]
+    assert repeated == []
+    for select in ("id_site", "id_evidence_site"):
+        assert f'id="{select}"' in page and f'for="{select}"' in page
 
 
 def test_the_audit_report_downloads_as_a_pdf_for_the_auditor_not_the_referent(

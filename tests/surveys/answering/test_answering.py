@@ -96,13 +96,23 @@ def test_too_many_failed_links_from_one_address_are_refused(
     client, settings, citizen_campaign, issue
 ):
     settings.SURVEY_FAILED_LINK_LIMIT = 3
-    good = issue(citizen_campaign)[0]
     statuses = [client.get(url("B" * 22)).status_code for _ in range(4)]
     assert statuses == [404, 404, 404, 429]
-    refused = client.get(url(good))
+    refused = client.get(url("C" * 22))
     assert refused.status_code == 429 and "Trop de tentatives" in refused.content.decode()
-    other_address = client.get(url(good), REMOTE_ADDR="10.0.0.9")
-    assert other_address.status_code == 200
+    assert client.get(url("C" * 22), REMOTE_ADDR="10.0.0.9").status_code == 404
+
+
+def test_failed_links_from_a_shared_address_never_block_a_valid_link(
+    client, settings, citizen_campaign, issue, good_answers
+):
+    settings.SURVEY_FAILED_LINK_LIMIT = 3
+    good = issue(citizen_campaign)[0]
+    for _ in range(5):
+        client.get(url("B" * 22))
+    assert client.get(url(good)).status_code == 200
+    assert client.post(url(good), good_answers).status_code == 302
+    assert Response.objects.count() == 1
 
 
 def test_the_honeypot_shows_thanks_but_stores_nothing(

@@ -1,5 +1,6 @@
 """Streamed exports neutralise formulas; the phone platform's JSON endpoint issues links."""
 
+import csv
 import io
 import json
 
@@ -9,7 +10,7 @@ from openpyxl import load_workbook
 
 from centres.enums import Role
 from surveys.models import Invitation
-from surveys.queries.exports import neutralise
+from surveys.queries.exports import csv_lines, neutralise
 from surveys.services.campaigns import campaign_api_key_rotate
 
 from ..conftest import GOOD_ANSWERS
@@ -39,6 +40,58 @@ def answered(client, citizen_campaign, issue):
 def test_cells_that_look_like_formulas_are_neutralised(value):
     assert neutralise(value) == "'" + value
     assert neutralise("Très bien") == "Très bien" and neutralise(3) == 3
+
+
+# Compatibility forms that NFKC turns into = + - @ (full-width, small, superscript, subscript).
+COMPATIBILITY_FORMULAS = [
+    *["＝1+1", "﹦1+1", "⁼1"],
+    *["＋33 6", "﹢1", "₊1"],
+    *["－1", "﹣1"],
+    *["＠SUM(A1)", "﹫x"],
+]
+
+
+@pytest.mark.parametrize("value", COMPATIBILITY_FORMULAS)
+def test_compatibility_forms_of_formulas_are_neutralised_after_nfkc(value):
+    assert neutralise(value) == "'" + value
+    assert "".join(csv_lines([[value]])) == f"\ufeff'{value}\r\n"
+
+
+def test_other_non_ascii_text_is_left_alone():
+    for value in ("Très bien", "²", "Ａccueil parfait", "−1 point", "« = »"):
+        assert neutralise(value) == value
+        assert "".join(csv_lines([[value]])) == f"\ufeff{value}\r\n"
+
+
+@pytest.fixture
+def answered_in_full_width(client, citizen_campaign, issue):
+    tokens = issue(citizen_campaign, n=len(COMPATIBILITY_FORMULAS), centre_code="lille")
+    for token, comment in zip(tokens, COMPATIBILITY_FORMULAS, strict=True):
+        client.post(
+            reverse("surveys:answer", kwargs={"token": token}),
+            {**GOOD_ANSWERS, "q_comment": comment},
+        )
+    return citizen_campaign
+
+
+def test_the_responses_csv_neutralises_full_width_formulas(client, users, answered_in_full_width):
+    client.force_login(users[Role.DITP_ADMIN])
+    response = client.get(export_url("responses", "csv"))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert sorted(row[-1] for row in rows[1:]) == sorted("'" + v for v in COMPATIBILITY_FORMULAS)
+
+
+def test_the_responses_xlsx_neutralises_full_width_formulas(
+    client, users, answered_in_full_width, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_ROOT = tmp_path
+    client.force_login(users[Role.DITP_ADMIN])
+    with django_capture_on_commit_callbacks(execute=True):
+        job_page = client.post(export_url("responses", "xlsx"))
+    response = client.get(job_page.url + "telecharger/")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    comments = [row[-1].value for row in sheet.iter_rows(min_row=2)]
+    assert sorted(comments) == sorted("'" + v for v in COMPATIBILITY_FORMULAS)
 
 
 def test_the_responses_csv_is_streamed_and_neutralised(client, users, answered):
