@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import AppealOutcome, Outcome
-from ._common import TEXT_LIMIT
+from ._common import TEXT_LIMIT, StrictForm
 
 
 class OutcomeForm(forms.Form):
@@ -34,7 +34,7 @@ class AppealReviewForm(forms.Form):
     )
 
 
-class ConfirmationForm(forms.Form):
+class ConfirmationForm(StrictForm):
     """A second decider's answer to a derogation, with their own motivation."""
 
     note = forms.CharField(

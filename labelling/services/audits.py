@@ -250,6 +250,7 @@ def grid_entry_save(
         raise LabelError(_("This site is not in the audit sample."))
     audit, _application = _audit_locked(site.audit_id)
     _require_team(by, audit)
+    _require_started(audit)
     if conformity not in Conformity.values:
         raise LabelError(_("Choose a conformity."))
     criterion = _criterion_of(audit, criterion_id)
@@ -271,6 +272,15 @@ def grid_entry_save(
 # The grades on which a non-conformity may be recorded; a non-conform entry needs one.
 NC_GRADES = (Conformity.PARTIAL, Conformity.NON_CONFORM)
 NC_KINDS = (FindingKind.MAJOR_NC, FindingKind.MINOR_NC)
+
+
+def _require_started(audit: Audit) -> None:
+    """Visits happen within the plan: nothing is graded or found before the audit starts."""
+    if timezone.localdate() < audit.start_date:
+        raise LabelError(
+            _("The audit visits start on %(day)s: nothing can be recorded before.")
+            % {"day": date_text(audit.start_date)}
+        )
 
 
 def _site_non_conformities(site: AuditSite, criterion: AuditCriterion):
@@ -306,6 +316,7 @@ def finding_add(
     """Record a non-conformity, an observation or a good practice."""
     audit, _application = _audit_locked(audit_id)
     _require_team(by, audit)
+    _require_started(audit)
     if kind not in FindingKind.values:
         raise LabelError(_("Choose the kind of finding."))
     if site_id is not None and not audit.sites.filter(pk=site_id).exists():

@@ -261,6 +261,9 @@ def _derogation_answer(application_id: int, note: str, by: User) -> tuple:
         raise LabelError(_("No derogation is waiting for a second decider."))
     if derogation.requested_by_id == by.pk:
         _deny(_("You asked for this derogation: a second decider must confirm it."))
+    if not may_examine_appeal(by, application):
+        # After an appeal, whoever decided on the case before is not independent of it.
+        _deny(_("You already decided on this application: another decider must confirm."))
     derogation.answer_note = _require_text(note, _("The motivation"))
     derogation.answered_by = by
     derogation.answered_at = timezone.now()
@@ -527,17 +530,36 @@ def appeal_review(
     if outcome == AppealOutcome.UPHELD:
         _move(application, to=appeal.previous_status, by=by, note=motivation)
     else:
-        _grant(
-            application,
-            proposal=appeal.decision.proposal,
-            outcome=new_outcome,
-            motivation=motivation,
-            by=by,
-            decided_on=timezone.localdate(),
-        )
-        _move(application, to=S.DECIDED, by=by, note=motivation)
+        _overturn(application, appeal, new_outcome, motivation, by)
     notify_on_commit("appeal_examined", appeal)
     return appeal
+
+
+def _overturn(application, appeal: Appeal, new_outcome: str, motivation: str, by: User) -> None:
+    """The new decision of an overturned appeal; above the scorecard or the proposal it is a
+    derogation too, waiting (application back to « proposed ») for a second decider."""
+    from ..scorecard import scorecard_build
+
+    _require_final_results(application)
+    proposal = appeal.decision.proposal
+    scorecard = scorecard_build(application)
+    today = timezone.localdate()
+    if is_derogation(new_outcome, scorecard_result=scorecard["result"], proposed=proposal.outcome):
+        _move(application, to=S.PROPOSED, by=by, note=motivation)
+        _derogation_request(
+            application, proposal, new_outcome, motivation, by, today, scorecard["result"]
+        )
+        return
+    _grant(
+        application,
+        proposal=proposal,
+        outcome=new_outcome,
+        motivation=motivation,
+        by=by,
+        decided_on=today,
+        scorecard=scorecard,
+    )
+    _move(application, to=S.DECIDED, by=by, note=motivation)
 
 
 @transaction.atomic

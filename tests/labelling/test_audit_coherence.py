@@ -124,3 +124,17 @@ def test_the_finding_form_refuses_a_nc_on_a_conform_criterion_in_french(client, 
     assert 400 <= response.status_code < 500
     assert "partiellement conforme" in response.content.decode()
     assert not Finding.objects.exists()
+
+
+def test_nothing_is_graded_or_found_before_the_visits_start(users, referential):
+    application = drive(make_application(users, cycle=2026), users, "submitted")
+    start = timezone.localdate() + timedelta(days=3)
+    lead = users[Role.AUDITOR]
+    audit = services.audit_plan(
+        application_id=application.pk, by=lead, start_date=start, end_date=start, seed=1
+    )
+    with pytest.raises(services.LabelError, match="visites"):
+        grade(audit, "1.1", lead)
+    with pytest.raises(services.LabelError, match="visites"):
+        _finding(audit, users, kind=FindingKind.OBSERVATION)
+    assert not Finding.objects.exists() and not audit.sites.filter(entries__isnull=False).exists()

@@ -132,3 +132,52 @@ def test_a_confirmation_without_motivation_is_a_400_and_stores_nothing(
     )
     assert client.post(url, {"note": "  "}).status_code == 400
     assert not Decision.objects.exists()
+
+
+def test_the_confirmation_form_resists_the_bad_input_corpus(client, proposed, users, other_decider):
+    from tests.bad_input import check_form_resists_bad_input
+
+    _decide(proposed, users)
+    client.force_login(other_decider)
+    url = reverse(
+        "labelling:application_action", kwargs={"pk": proposed.pk, "action": "decline_derogation"}
+    )
+    # A plain text is a valid motivation: the first one accepted declines the derogation, and
+    # every later request finds nothing to decline (a French 409, nothing stored).
+    check_form_resists_bad_input(
+        client,
+        url,
+        valid={"note": "Non justifié."},
+        may_accept=lambda field, payload: field == "note",
+    )
+    assert Derogation.objects.get().status in (DerogationStatus.PENDING, DerogationStatus.DECLINED)
+    assert not Decision.objects.exists()
+
+
+def test_an_examiner_alone_cannot_grant_over_the_scorecard_by_overturning(
+    application, users, other_decider
+):
+    from tests.factories import make_user
+
+    drive(application, users, "decided", outcome=Outcome.REFUSED)
+    services.appeal_file(application_id=application.pk, reason="x", by=users[Role.CORRESPONDENT])
+    services.appeal_review(
+        application_id=application.pk,
+        outcome="overturned",
+        new_outcome=Outcome.OR,
+        motivation="Réexamen.",
+        by=other_decider,
+    )
+    application.refresh_from_db()
+    assert application.status == S.PROPOSED and application.outcome == Outcome.REFUSED
+    assert Decision.objects.count() == 1
+    # The decider of the contested refusal is not independent: a third decider confirms.
+    with pytest.raises(PermissionDenied):
+        services.derogation_confirm(application_id=application.pk, note="x", by=users[Role.DECIDER])
+    third = make_user(Role.DECIDER)
+    decision = services.derogation_confirm(application_id=application.pk, note="Vu.", by=third)
+    assert (decision.outcome, decision.decided_by, decision.confirmed_by) == (
+        Outcome.OR,
+        other_decider,
+        third,
+    )

@@ -8,6 +8,8 @@ from labelling import services
 from labelling.enums import Outcome
 from labelling.models import Certificate, DecisionLogEntry
 from labelling.queries import label_statuses
+from tests.conftest import requires_postgresql
+from tests.factories import make_user
 
 from .conftest import drive, make_application
 
@@ -76,7 +78,53 @@ def test_an_overturned_appeal_replaces_the_certificate_of_the_same_application(
         motivation="Réexamen.",
         by=other_decider,
     )
+    services.derogation_confirm(
+        application_id=application.pk, note="Vu.", by=make_user(Role.DECIDER)
+    )  # Bronze over a scorecard without figures: a derogation
     first.refresh_from_db()
     second = Certificate.objects.exclude(pk=first.pk).get()
     assert first.replaced_by == second
     assert "Ce certificat est remplacé" in _verify(client, first).content.decode()
+
+
+@requires_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_decisions_at_once_on_two_cycles_leave_one_valid_certificate(referential, users):
+    """Both confirmations run together; the structure's row lock orders them, so the second
+    certificate replaces the first instead of both staying valid."""
+    import threading
+
+    from django.db import connection
+
+    applications = []
+    for cycle in (2025, 2026):
+        application = drive(make_application(users, cycle=cycle), users, "proposed")
+        services.decision_take(
+            application_id=application.pk,
+            outcome=Outcome.ARGENT,
+            motivation="Au-delà du tableau.",
+            by=users[Role.DECIDER],
+        )
+        applications.append(application)
+    confirmer = make_user(Role.DECIDER)
+    barrier = threading.Barrier(len(applications))
+    errors = []
+
+    def confirm(application):
+        try:
+            barrier.wait()
+            services.derogation_confirm(application_id=application.pk, note="Vu.", by=confirmer)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm, args=(a,)) for a in applications]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Certificate.objects.count() == 2
+    assert Certificate.objects.filter(replaced_by__isnull=True).count() == 1
+    assert DecisionLogEntry.objects.filter(kind="replacement").count() == 1

@@ -264,10 +264,17 @@ def test_an_overturned_refusal_becomes_a_new_decision_with_a_certificate(
         motivation="Erreur de calcul.",
         by=other_decider,
     )
+    # Without survey figures the scorecard refuses: Bronze is a derogation, a third decider
+    # (independent of the case) confirms it.
+    application.refresh_from_db()
+    assert application.status == S.PROPOSED
+    third = make_user(Role.DECIDER)
+    services.derogation_confirm(application_id=application.pk, note="Vu.", by=third)
     application.refresh_from_db()
     latest = application.decisions.order_by("-decided_at").first()
     assert (application.status, application.outcome) == (S.DECIDED, Outcome.BRONZE)
-    assert latest.decided_by == other_decider and latest.certificate.number
+    assert latest.decided_by == other_decider and latest.confirmed_by == third
+    assert latest.certificate.number
 
 
 def test_a_follow_up_audit_is_planned_and_closed_by_the_auditor(application, users):
