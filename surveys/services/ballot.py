@@ -27,6 +27,7 @@ The mixer is idempotent (a run with nothing to do changes nothing) and all-or-no
 batch: a worker killed mid-batch rolls back, the sheets stay in the box for the next run.
 """
 
+import functools
 import json
 import logging
 import random
@@ -63,23 +64,40 @@ def ballot_cast(*, token: str, sheet: list[tuple[int, str, str]], now: datetime)
         if claimed is None:
             return None
         campaign_id, centre_id, campaign_slug = claimed
-        Ballot.objects.create(campaign_id=campaign_id, centre_id=centre_id, sheet=json.dumps(sheet))
+        _ballot_insert(campaign_id=campaign_id, centre_id=centre_id, sheet=json.dumps(sheet))
     return campaign_slug
 
 
-def _invitation_claim(*, token: str, now: datetime) -> tuple | None:
-    """(campaign id, centre id, campaign slug) of the link just claimed, or None."""
+# The two statements are written once (the ORM would compile them again at each submission);
+# the INSERT has no RETURNING: nothing reads the sheet's id.
+@functools.cache
+def _ballot_insert_sql() -> str:
+    table = connection.ops.quote_name(Ballot._meta.db_table)
+    return f"INSERT INTO {table} (campaign_id, centre_id, sheet) VALUES (%s, %s, %s)"
+
+
+def _ballot_insert(*, campaign_id: int, centre_id: int, sheet: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_ballot_insert_sql(), [campaign_id, centre_id, sheet])
+
+
+@functools.cache
+def _invitation_claim_sql() -> str:
     invitation = connection.ops.quote_name(Invitation._meta.db_table)
     campaign = connection.ops.quote_name(Campaign._meta.db_table)
-    sql = (
+    return (
         f"UPDATE {invitation} SET used = %s, mix_pending = %s "
         f"WHERE token_hash = %s AND used = %s AND expires_at > %s "
         f"RETURNING campaign_id, centre_id, "
         f"(SELECT slug FROM {campaign} WHERE id = {invitation}.campaign_id)"
     )
+
+
+def _invitation_claim(*, token: str, now: datetime) -> tuple | None:
+    """(campaign id, centre id, campaign slug) of the link just claimed, or None."""
     params = [True, True, token_hash(token), False, connection.ops.adapt_datetimefield_value(now)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_invitation_claim_sql(), params)
         return cursor.fetchone()
 
 

@@ -167,3 +167,15 @@ def test_a_sheet_waiting_after_the_links_expired_is_counted_not_lost(citizen_cam
     assert Centre.objects.get(code="lille").pk in set(
         Response.objects.values_list("centre_id", flat=True)
     )
+
+
+def test_the_command_counts_now_what_beat_would(citizen_campaign, answer):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    answer(citizen_campaign, 10)
+    out = StringIO()
+    call_command("mix_ballots", stdout=out)
+    assert "batches=1 sheets=5 discarded=0 waiting=5" in out.getvalue()
+    assert Response.objects.count() == 5
