@@ -14,7 +14,7 @@ PORT ?= 8000
 .PHONY: run test lint audit venv system-runtime system-test migrate demo messages clean
 
 run: venv system-runtime migrate demo
-	DJANGO_ENV=development $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DJANGO_ENV=development SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: venv system-test
 	DJANGO_ENV=test $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -10,13 +10,14 @@ import mimetypes
 from pathlib import Path
 
 import segno
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+
+from centres.site import site_url
 
 from .decision_log import log_append
 from .enums import CertificateStatus, LogKind
@@ -77,7 +78,7 @@ def deny_all_fetcher_class():
 def verification_url(certificate: Certificate) -> str:
     """Absolute URL of the public verification page (encoded in the QR code)."""
     path = reverse("labelling:verify", kwargs={"token": certificate.public_token})
-    return f"{settings.SITE_URL}{path}"
+    return f"{site_url()}{path}"
 
 
 def certificate_html(certificate: Certificate) -> str:
