@@ -51,7 +51,7 @@ migrate: venv
 	DJANGO_ENV=development $(BIN)/python manage.py migrate --noinput
 
 demo: venv
-	DJANGO_ENV=development $(BIN)/python manage.py seed_demo
+	DJANGO_ENV=development SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py seed_demo
 
 messages: venv
 	DJANGO_ENV=development $(BIN)/python manage.py makemessages -l fr -l en --no-obsolete \
