@@ -36,6 +36,7 @@ from ..models import (
     Referential,
 )
 from ..queries import structure_actions
+from ..reports import report_outdated
 from ..sampling import rule_text, sites_draw
 from ._common import (
     LabelError,
@@ -198,6 +199,7 @@ def audit_sites_override(*, audit_id: int, centre_ids: list[int], reason: str, b
         to_status=application.status,
         note=_("Sample changed: %(reason)s") % {"reason": reason},
     )
+    report_outdated(audit)
     return audit
 
 
@@ -228,6 +230,7 @@ def grid_entry_save(
         criterion=criterion,
         defaults={"conformity": conformity, "comment": comment.strip(), "updated_by": by},
     )
+    report_outdated(audit)
     return entry
 
 
@@ -248,7 +251,7 @@ def finding_add(
         raise LabelError(_("Choose the kind of finding."))
     if site_id is not None and not audit.sites.filter(pk=site_id).exists():
         raise LabelError(_("This site is not in the audit sample."))
-    return Finding.objects.create(
+    finding = Finding.objects.create(
         audit=audit,
         site_id=site_id,
         criterion=_criterion_of(audit, criterion_id),
@@ -256,6 +259,8 @@ def finding_add(
         description=_require_text(description, _("The description")),
         created_by=by,
     )
+    report_outdated(audit)
+    return finding
 
 
 @transaction.atomic
@@ -311,6 +316,7 @@ def finding_close(*, finding_id: int, note: str, by: User, action_id: int | None
         action.pk if action else "none",
         by.pk,
     )
+    report_outdated(finding.audit)
     return finding
 
 
@@ -429,4 +435,5 @@ def audit_close(*, audit_id: int, by: User, conclusion: str = "") -> Audit:
             to_status=application.status,
             note=audit.conclusion,
         )
+    report_outdated(audit)
     return audit
