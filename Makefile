@@ -18,7 +18,7 @@ HTMLCS := node_modules/html_codesniffer/build/HTMLCS.js
 .PHONY: run test lint audit venv system-runtime system-test test-tools migrate demo messages clean
 
 run: venv system-runtime migrate demo
-	DJANGO_ENV=development $(BIN)/python manage.py serve $(HOST):$(PORT)
+	DJANGO_ENV=development SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py serve $(HOST):$(PORT)
 
 test: venv system-test test-tools
 	DJANGO_ENV=test $(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -62,7 +62,7 @@ migrate: venv
 	DJANGO_ENV=development $(BIN)/python manage.py migrate --noinput
 
 demo: venv
-	DJANGO_ENV=development $(BIN)/python manage.py seed_demo
+	DJANGO_ENV=development SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py seed_demo
 
 messages: venv
 	DJANGO_ENV=development $(BIN)/python manage.py makemessages -l fr -l en --no-obsolete \

@@ -18,6 +18,7 @@ app.conf.update(
     task_default_queue="default",
     task_routes={
         "labelling.tasks.*certificate*": {"queue": "pdf"},
+        "labelling.tasks.build_audit_report": {"queue": "pdf"},
         "surveys.tasks.*export*": {"queue": "exports"},
     },
     # Every task is idempotent: it may run again if a worker dies mid-way.

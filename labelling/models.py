@@ -262,6 +262,13 @@ class Audit(models.Model):
     override_reason = models.TextField(_("reason for overriding the sample"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     conclusion = models.TextField(_("conclusion"), blank=True)
+    # The report PDF, built by a worker after each change of the grid or the findings
+    # (labelling.reports): `report_revision` counts the changes, `report_built_revision` is
+    # the one the stored file shows; they differ while a new file is being built.
+    report_revision = models.PositiveIntegerField(default=0)
+    report_built_revision = models.PositiveIntegerField(null=True, blank=True)
+    report_file = models.FileField(upload_to="private/audit-reports/", blank=True)
+    report_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["application", "start_date"]

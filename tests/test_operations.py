@@ -39,8 +39,22 @@ def test_production_settings_pass_the_deployment_check():
         DJANGO_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="labels.example.gouv.fr",
+        SITE_URL="https://labels.example.gouv.fr",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("site_url", ["", "http://labels.example.gouv.fr"])
+def test_production_refuses_to_start_without_an_https_site_url(site_url):
+    """Links must never be guessed from a request's Host header in production."""
+    result = manage(
+        "check",
+        DJANGO_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="labels.example.gouv.fr",
+        SITE_URL=site_url,
+    )
+    assert result.returncode != 0 and "SITE_URL is missing or not in HTTPS" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret():

@@ -106,6 +106,7 @@ def test_production_cookies_are_secure_and_http_only(tmp_path):
         DJANGO_SETTINGS_MODULE="config.settings",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="labels.example.gouv.fr",
+        SITE_URL="https://labels.example.gouv.fr",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
     result = subprocess.run(

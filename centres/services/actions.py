@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..notifications import notify_on_commit
 from ..public_cache import public_cache_touch
+from ..site import site_url
 from ._common import _user_id
 
 logger = logging.getLogger(__name__)
@@ -321,7 +322,7 @@ def _reminder_message(action: Action, user: User, today: date) -> EmailMultiAlte
         "centre": action.centre,
         "recipient_name": user.get_short_name(),
         "days_late": (today - action.due_date).days,
-        "url": settings.SITE_URL
+        "url": site_url()
         + reverse("centres:action_detail", kwargs={"code": action.centre.code, "pk": action.pk}),
     }
     return mail_message(

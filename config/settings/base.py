@@ -42,6 +42,8 @@ MIDDLEWARE = [
     "centres.security.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Development: absolute links follow the served host and port (centres.site).
+    "centres.site.ServedSiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Anonymous public pages from the cache, before the work a cached copy does not need.

@@ -1,5 +1,7 @@
 """Production: refuses to start without a real secret, HTTPS everywhere, real services."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
@@ -12,6 +14,15 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure"):
         "SECRET_KEY is missing or too short (50 characters at least). Generate one with: "
         "python -c 'import secrets; print(secrets.token_urlsafe(64))'"
     )
+
+# Every link sent out (e-mails, survey links, certificates' QR codes) starts with SITE_URL: it
+# must be given, in HTTPS, never guessed from a request's Host header.
+if not os.environ.get("SITE_URL", "").startswith("https://"):
+    raise ImproperlyConfigured(
+        "SITE_URL is missing or not in HTTPS: set the public address of the service, for "
+        "example SITE_URL=https://label.example.gouv.fr"
+    )
+SITE_URL_FROM_REQUEST = False
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -39,6 +39,7 @@ from ..models import (
     Referential,
 )
 from ..queries import structure_actions
+from ..reports import report_outdated
 from ..sampling import rule_text, sites_draw
 from ._common import (
     LabelError,
@@ -228,6 +229,7 @@ def audit_sites_override(*, audit_id: int, centre_ids: list[int], reason: str, b
         to_status=application.status,
         note=_("Sample changed: %(reason)s") % {"reason": reason},
     )
+    report_outdated(audit)
     return audit
 
 
@@ -266,6 +268,7 @@ def grid_entry_save(
         criterion=criterion,
         defaults={"conformity": conformity, "comment": comment.strip(), "updated_by": by},
     )
+    report_outdated(audit)
     return entry
 
 
@@ -324,7 +327,7 @@ def finding_add(
     criterion = _criterion_of(audit, criterion_id)
     if kind in NC_KINDS:
         _require_nc_grade(audit, criterion, site_id)
-    return Finding.objects.create(
+    finding = Finding.objects.create(
         audit=audit,
         site_id=site_id,
         criterion=criterion,
@@ -332,6 +335,8 @@ def finding_add(
         description=_require_text(description, _("The description")),
         created_by=by,
     )
+    report_outdated(audit)
+    return finding
 
 
 @transaction.atomic
@@ -387,6 +392,7 @@ def finding_close(*, finding_id: int, note: str, by: User, action_id: int | None
         action.pk if action else "none",
         by.pk,
     )
+    report_outdated(finding.audit)
     return finding
 
 
@@ -542,4 +548,5 @@ def audit_close(*, audit_id: int, by: User, conclusion: str = "") -> Audit:
             to_status=application.status,
             note=audit.conclusion,
         )
+    report_outdated(audit)
     return audit

@@ -1,10 +1,13 @@
 """Audits: the plan and its sites, the audit page (findings, evidence, closing), the grids,
 the report PDF."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,7 +24,6 @@ from ..access import (
     readable_sites,
     scoped_to_readable_sites,
 )
-from ..certificates import audit_report_pdf
 from ..enums import ApplicationStatus as S
 from ..enums import AuditKind
 from ..forms.audits import (
@@ -33,6 +35,7 @@ from ..forms.audits import (
     SitesOverrideForm,
 )
 from ..models import AuditCriterion, GridEntry
+from ..reports import report_build_dispatch, report_is_current
 from ._common import REPORT_ROLES, _conflict
 
 # ---------------------------------------------------------------- audits
@@ -186,10 +189,25 @@ def audit_post(request, pk: int, action: str):
 @role_required(*REPORT_ROLES)
 @require_GET
 def audit_report(request, pk: int):
+    """The stored report PDF, served at once; while a new one is built, a page that says so
+    (202) and that the browser reloads (labelling.reports)."""
     audit = get_audit(request.user, pk)
-    pdf = audit_report_pdf(audit)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="rapport-audit-{audit.pk}.pdf"'
+    if not report_is_current(audit):
+        # Queued after commit (at once here, outside a transaction): eager in development, so
+        # the report is then ready; a worker's in production.
+        transaction.on_commit(partial(report_build_dispatch, audit.pk))
+        audit.refresh_from_db()
+    if not report_is_current(audit):
+        return render(
+            request, "labelling/audits/audit_report_pending.html", {"audit": audit}, status=202
+        )
+    response = FileResponse(
+        audit.report_file.open("rb"),
+        as_attachment=True,
+        filename=f"rapport-audit-{audit.pk}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Checksum-SHA256"] = audit.report_sha256
     return response
 
 
@@ -210,16 +228,18 @@ def audit_grid(request, pk: int, site_pk: int):
                 status=400,
             )
         try:
-            for criterion in criteria:
-                conformity = form.cleaned_data[f"c{criterion.pk}"]
-                if conformity:
-                    services.grid_entry_save(
-                        site_id=site.pk,
-                        criterion_id=criterion.pk,
-                        conformity=conformity,
-                        comment=form.cleaned_data[f"m{criterion.pk}"],
-                        by=request.user,
-                    )
+            # All or nothing, and one report build for the whole grid (labelling.reports).
+            with transaction.atomic():
+                for criterion in criteria:
+                    conformity = form.cleaned_data[f"c{criterion.pk}"]
+                    if conformity:
+                        services.grid_entry_save(
+                            site_id=site.pk,
+                            criterion_id=criterion.pk,
+                            conformity=conformity,
+                            comment=form.cleaned_data[f"m{criterion.pk}"],
+                            by=request.user,
+                        )
         except services.LabelError as error:
             return _conflict(request, str(error))
         except PermissionDenied:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from centres.mail import mail_message
 from centres.models import Centre
 from centres.public_cache import public_cache_touch
+from centres.site import site_url
 
 from ..models import (
     AgentContact,
@@ -72,6 +73,11 @@ def campaign_api_key_rotate(*, campaign: Campaign) -> str:
 def campaign_can_close_early(campaign: Campaign, today: date) -> bool:
     """Only a running campaign that would close after today can be closed early."""
     return campaign.opens_on <= today < campaign.closes_on
+
+
+def campaign_can_issue(campaign: Campaign, today: date) -> bool:
+    """New links work only until the campaign's last day (an upcoming one may issue ahead)."""
+    return today <= campaign.closes_on
 
 
 def campaign_close_early(*, campaign: Campaign, today: date) -> int:
@@ -230,12 +236,11 @@ def agent_invitation_send(*, contact_id: int, reminder: bool) -> bool:
 
 
 def _agent_mail(*, contact: AgentContact, token: str, reminder: bool) -> None:
-    from django.conf import settings
     from django.urls import reverse
 
     context = {
         "campaign": contact.campaign,
-        "url": settings.SITE_URL + reverse("surveys:answer", kwargs={"token": token}),
+        "url": site_url() + reverse("surveys:answer", kwargs={"token": token}),
         "reminder": reminder,
         "expires_at": invitation_expiry(campaign=contact.campaign, now=timezone.now()),
     }

@@ -11,7 +11,6 @@ import io
 import json
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import IntegrityError, transaction
@@ -37,6 +36,7 @@ from centres.enums import Role
 from centres.models import Structure
 from centres.pagination import page_of
 from centres.params import int_param
+from centres.site import site_url
 
 from ..access import get_campaign, visible_campaigns
 from ..anonymity import k_anonymity
@@ -48,6 +48,7 @@ from ..services.campaigns import (
     agent_contacts_import,
     campaign_api_key_rotate,
     campaign_can_close_early,
+    campaign_can_issue,
     campaign_close_early,
     campaign_create,
     invitations_issue,
@@ -88,7 +89,7 @@ def invitation_api(request, slug: str):
     if timezone.localdate() > campaign.closes_on:
         return JsonResponse({"error": _("This campaign is closed.")}, status=410)
     _centre, token = next(invitations_issue(campaign=campaign, count=1, centres=[centre]))
-    url = settings.SITE_URL + reverse("surveys:answer", kwargs={"token": token})
+    url = site_url() + reverse("surveys:answer", kwargs={"token": token})
     return JsonResponse({"url": url}, status=201)
 
 
@@ -294,6 +295,8 @@ def _detail(request, campaign: Campaign, *, links_form=None, status: int = 200):
             "is_agent_campaign": campaign.questionnaire.audience == Audience.AGENT,
             "can_manage": has_role(request.user, Role.DITP_ADMIN),
             "can_close": campaign_can_close_early(campaign, today),
+            # Links of a closed campaign would not work: no form to issue them.
+            "can_issue": campaign_can_issue(campaign, today),
             "results_url": reverse("surveys:results") + f"?campaign={campaign.slug}",
             "ballots_waiting": ballots_waiting(campaign=campaign),
             "k": k_anonymity(),
@@ -318,16 +321,16 @@ def campaign_links(request, slug: str):
     campaign = _managed_campaign(request.user, slug)
     centres = list(campaign.centres.order_by("name"))
     form = LinksIssueForm(request.POST, centres=centres)
-    if form.is_valid() and timezone.localdate() > campaign.closes_on:
+    if form.is_valid() and not campaign_can_issue(campaign, timezone.localdate()):
         form.add_error(None, _("This campaign is closed: new links would not work."))
     if not form.is_valid():
         return _detail(request, campaign, links_form=form, status=400)
     count = form.cleaned_data["count"]
-    base = settings.SITE_URL + reverse("surveys:answer", kwargs={"token": "TOKEN"})
+    base = site_url() + reverse("surveys:answer", kwargs={"token": "TOKEN"})
     prefix = base.removesuffix("TOKEN")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["url", "centre"])
+    writer.writerow([_("link"), _("centre")])
     for centre, token in invitations_issue(
         campaign=campaign, count=count, centres=form.selected_centres()
     ):
