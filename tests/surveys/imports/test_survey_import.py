@@ -203,3 +203,17 @@ def test_broken_files_are_a_french_400(as_correspondent, campaign, name, content
     response = preview(as_correspondent, campaign, SimpleUploadedFile(name, content))
     assert response.status_code == 400
     assert not Response.objects.exists()
+
+
+def test_imported_comments_are_masked_like_answered_ones(campaign, users):
+    """An institute's file goes through the same masking as the mixer: a phone number and an
+    e-mail typed in a comment are never stored."""
+    lines = [f"lille;{day()};very;very;very;very;very;Rappelez-moi au 06 12 34 56 78 ou a@b.fr"]
+    content = "\n".join([HEADER, *lines]).encode()
+    plan = survey_import_check(campaign=campaign, filename="a.csv", content=content)
+    assert not plan.errors
+    survey_import_apply(
+        campaign=campaign, plan=plan, filename="a.csv", sha256="1" * 64, by=users[Role.DITP_ADMIN]
+    )
+    (text,) = Answer.objects.exclude(text="").values_list("text", flat=True)
+    assert "06 12" not in text and "a@b.fr" not in text and text.startswith("Rappelez-moi au ")
