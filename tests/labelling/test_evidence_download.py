@@ -137,6 +137,7 @@ def test_the_audit_page_shows_the_link_and_the_sha256_next_to_it(client, evidenc
     client.force_login(users[Role.AUDITOR])
     page = client.get(audit_url).content.decode()
     assert _url(evidence) in page and evidence.sha256 in page
-    client.force_login(users[Role.REFERENT])
+    # A referent reads only their own centre's evidence (issue 17): the referent of its site.
+    client.force_login(make_user(Role.REFERENT, centre=evidence.site.centre))
     page = client.get(audit_url).content.decode()
     assert _url(evidence) not in page and evidence.sha256 in page

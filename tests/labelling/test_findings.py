@@ -177,7 +177,7 @@ def test_closing_open_non_conformities_changes_the_scorecard(application, users)
     assert (card["open_major_nc"], card["open_minor_nc"]) == (1, 1)
     argent = next(level for level in card["levels"] if level["level"] == "argent")
     major_check = next(c for c in argent["checks"] if c["code"] == "open_major_nc")
-    assert not major_check["passed"] and "1 NC majeure(s) ouverte(s)" in major_check["sentence"]
+    assert not major_check["passed"] and "1 NC majeure ouverte" in major_check["sentence"]
     lead = users[Role.AUDITOR]
     services.finding_close(finding_id=major.pk, note="Corrigé.", by=lead)
     services.finding_close(finding_id=minor.pk, note="Corrigé.", by=lead)
