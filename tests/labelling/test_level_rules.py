@@ -71,8 +71,8 @@ def test_52_agent_answers_out_of_800_fail_the_participation_rule(thresholds):
     check = check_of(figs, thresholds, "bronze", "agent_participation")
     assert not check.passed
     assert check.sentence == (
-        "Bronze refusé : participation des agents à 6,5\u00a0% (52 réponses pour 800 agents)"
-        " < 30\u00a0%"
+        "Bronze refusé : participation des agents à 6,5\u202f% (52 réponses pour 800 agents)"
+        " < 30\u202f%"
     )
     assert _reached(figs, thresholds) is None
 
@@ -126,8 +126,8 @@ def test_a_version_where_bronze_demands_more_agents_than_gold_is_refused(users, 
             },
         )
     message = str(error.value)
-    assert "Argent demande moins que Bronze" in message and "95\u00a0%" in message
-    assert "Or demande moins que Bronze" in message and "75\u00a0%" in message
+    assert "Argent demande moins que Bronze" in message and "95\u202f%" in message
+    assert "Or demande moins que Bronze" in message and "75\u202f%" in message
     assert Referential.objects.count() == 1
 
 
