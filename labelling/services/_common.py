@@ -104,8 +104,8 @@ def _require_text(text: str, what: str) -> str:
 def _require_final_results(application: Application) -> None:
     """No proposal or decision on a moving basis: every campaign of the structure that
     overlaps the evaluated period must be over (its closing day past, so that no link can
-    still be answered)."""
-    from surveys.models import Campaign
+    still be answered) and its answers counted (none left in the ballot box)."""
+    from surveys.models import Ballot, Campaign
 
     running = (
         Campaign.objects.filter(
@@ -123,6 +123,24 @@ def _require_final_results(application: Application) -> None:
                 "its results are not final. This step is possible once it is closed."
             )
             % {"name": running.name, "day": date_text(running.closes_on)}
+        )
+    waiting = (
+        Ballot.objects.filter(
+            campaign__structure_id=application.structure_id,
+            campaign__opens_on__lte=application.survey_end,
+            campaign__closes_on__gte=application.survey_start,
+        )
+        .values_list("campaign__name", flat=True)
+        .order_by("campaign__closes_on", "campaign__slug")
+        .first()
+    )
+    if waiting is not None:
+        raise LabelError(
+            _(
+                "The campaign « %(name)s » of the evaluated period still has answers waiting to "
+                "be counted: its results are not final. This step is possible once they are."
+            )
+            % {"name": waiting}
         )
 
 

@@ -76,3 +76,24 @@ def test_a_campaign_outside_the_evaluated_period_does_not_block(application, use
     drive(application, users, "audited")
     _running_agent_campaign(opens_on=timezone.localdate())
     assert _propose(application, users).outcome == "refused"
+
+
+def test_a_proposal_waits_until_the_ballot_box_of_the_period_is_empty(application, users):
+    """A closed campaign whose last sheets still wait for the mixer is not final either."""
+    from surveys.models import Ballot
+    from surveys.services.ballot import ballots_mix
+
+    drive(application, users, "audited")
+    campaign = _running_agent_campaign()
+    campaign.closes_on = timezone.localdate() - timedelta(days=1)
+    campaign.save(update_fields=["closes_on"])
+    lille = Centre.objects.get(code="lille")
+    Ballot.objects.bulk_create(
+        Ballot(campaign=campaign, centre=lille, sheet="[]") for _ in range(2)
+    )
+    with pytest.raises(services.LabelError, match="en attente de dépouillement"):
+        _propose(application, users)
+    assert not Proposal.objects.exists()
+    ballots_mix()  # closed: fewer than k left for the centre are destroyed unread
+    assert not Ballot.objects.exists()
+    assert _propose(application, users).outcome == "refused"
