@@ -31,7 +31,14 @@ from ..labelling import worlds as label
 from ..public import worlds as public
 from ..surveys import export_worlds as exports
 from ..surveys import questionnaire_worlds as questionnaires
-from ..surveys.worlds import agent_campaign, campaign_of, citizen_results, survey_link
+from ..surveys.worlds import (
+    agent_campaign,
+    agent_survey_link,
+    campaign_of,
+    citizen_results,
+    closed_campaign,
+    survey_link,
+)
 from ..test_permissions import ANONYMOUS, MATRIX
 from .conftest import axe_check, browser_test, force_login, htmlcs_check, unique_ids_check
 
@@ -234,6 +241,7 @@ SCREENS = [
     # surveys: the public survey page and its states, results, agent invitations.
     Screen("surveys:answer", kwargs=survey_link),
     Screen("surveys:answer", kwargs=survey_link, state="submitted empty"),
+    Screen("surveys:answer", kwargs=agent_survey_link),  # the agents' own page
     Screen("surveys:answer", kwargs={"token": "unknown-token-000000000"}),  # 404 page
     Screen("surveys:thanks"),
     Screen("surveys:results", Role.CORRESPONDENT, kwargs=citizen_results),
@@ -247,6 +255,7 @@ SCREENS = [
     Screen("surveys:campaign_create", Role.DITP_ADMIN, state="submitted empty"),
     Screen("surveys:campaign_detail", Role.DITP_ADMIN, kwargs=campaign_with_links),
     Screen("surveys:campaign_detail", Role.DITP_ADMIN, "submitted empty", campaign_with_links),
+    Screen("surveys:campaign_detail", Role.DITP_ADMIN, kwargs=closed_campaign),
     Screen("surveys:campaign_api_key", Role.DITP_ADMIN, kwargs=campaign_with_links),
     Screen("surveys:campaign_api_key", Role.DITP_ADMIN, "submitted empty", campaign_with_links),
     Screen("surveys:campaign_close", Role.DITP_ADMIN, kwargs=campaign_with_links),
