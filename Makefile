@@ -11,12 +11,16 @@ TEST_PACKAGES := $(RUNTIME_PACKAGES) chromium libatomic1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint audit venv system-runtime system-test migrate demo messages clean
+# HTML_CodeSniffer, the browser tests' second accessibility engine, from the npm registry at the
+# version and integrity of package-lock.json, into node_modules/ (npm comes with Debian's nodejs).
+HTMLCS := node_modules/html_codesniffer/build/HTMLCS.js
+
+.PHONY: run test lint audit venv system-runtime system-test test-tools migrate demo messages clean
 
 run: venv system-runtime migrate demo
-	DJANGO_ENV=development $(BIN)/python manage.py serve $(HOST):$(PORT)
+	DJANGO_ENV=development SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py serve $(HOST):$(PORT)
 
-test: venv system-test
+test: venv system-test test-tools
 	DJANGO_ENV=test $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: venv
@@ -47,11 +51,18 @@ system-runtime:
 system-test:
 	@bin/system-packages $(TEST_PACKAGES)
 
+test-tools: $(HTMLCS)
+
+$(HTMLCS): package.json package-lock.json
+	@command -v npm >/dev/null || bin/system-packages npm
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
 migrate: venv
 	DJANGO_ENV=development $(BIN)/python manage.py migrate --noinput
 
 demo: venv
-	DJANGO_ENV=development $(BIN)/python manage.py seed_demo
+	DJANGO_ENV=development SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py seed_demo
 
 messages: venv
 	DJANGO_ENV=development $(BIN)/python manage.py makemessages -l fr -l en --no-obsolete \
@@ -59,4 +70,4 @@ messages: venv
 	DJANGO_ENV=development $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) var/db.sqlite3 staticfiles
+	rm -rf $(VENV) var/db.sqlite3 staticfiles node_modules

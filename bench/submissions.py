@@ -6,6 +6,10 @@
 Each link is opened (GET, which sets the CSRF cookie) then answered (POST, 302 expected).
 Prints GET and POST throughput and p50 / p95 latencies, and the count of unexpected statuses.
 Standard library only.
+
+A POST claims its link and seals its sheet in the ballot box; the mixer counts the sheets
+later (Celery beat). Run the server with SURVEY_MIX_ON_SUBMIT=0 (what production does with
+beat), then `python manage.py mix_ballots` prints how long the mixer takes for what waits.
 """
 
 import argparse

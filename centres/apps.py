@@ -7,4 +7,8 @@ class CentresConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from . import notifications  # noqa: F401  (registers this app's notification kinds)
+        # Registers spp_search_text on each SQLite connection (PostgreSQL has it in SQL).
+        from . import (
+            notifications,  # noqa: F401  (registers this app's notification kinds)
+            search,  # noqa: F401
+        )

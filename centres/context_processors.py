@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .access import scope_of
@@ -25,6 +27,21 @@ def _navigation(user) -> list[dict]:
     return items
 
 
+# Each language is named in itself, whatever the page's language.
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+
+
+def _language_switch(request) -> dict:
+    """The link to the same page in the other language."""
+    other = "en" if get_language() == "fr" else "fr"
+    query = urlencode({"next": request.get_full_path()})
+    return {
+        "code": other,
+        "name": LANGUAGE_NAMES[other],
+        "url": f"{reverse('language_switch', args=[other])}?{query}",
+    }
+
+
 def shell(request) -> dict:
     """Context for templates/layout/base.html."""
     # An error page raised before AuthenticationMiddleware (a bad Host header) has no user.
@@ -39,4 +56,5 @@ def shell(request) -> dict:
         "OPERATOR_NAME": settings.OPERATOR_NAME,
         "STATE_BRAND": settings.STATE_BRAND,
         "navigation": navigation,
+        "language_switch": _language_switch(request),
     }

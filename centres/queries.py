@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
+from .engagements import engagement_wordings
 from .enums import ENGAGEMENT_NUMBERS, OPEN_ACTION_STATUSES, ActionStatus
 from .models import Action, ActionEvent, Centre, SelfAssessment, Structure
 
@@ -83,7 +84,11 @@ def self_assessment_rows(assessment: SelfAssessment | None) -> list[dict]:
     entries = {}
     if assessment is not None:
         entries = {entry.engagement_number: entry for entry in assessment.entries.all()}
-    return [{"number": n, "entry": entries.get(n)} for n in ENGAGEMENT_NUMBERS]
+    wordings = engagement_wordings()
+    return [
+        {"number": n, "title": wordings.get(n, ""), "entry": entries.get(n)}
+        for n in ENGAGEMENT_NUMBERS
+    ]
 
 
 def change_rows(event: ActionEvent) -> list[dict]:

@@ -18,6 +18,7 @@ app.conf.update(
     task_default_queue="default",
     task_routes={
         "labelling.tasks.*certificate*": {"queue": "pdf"},
+        "labelling.tasks.build_audit_report": {"queue": "pdf"},
         "surveys.tasks.*export*": {"queue": "exports"},
     },
     # Every task is idempotent: it may run again if a worker dies mid-way.
@@ -48,6 +49,11 @@ app.conf.beat_schedule = {
     "surveys-review-clock": {
         "task": "surveys.tasks.dispatch_review_clock",
         "schedule": crontab(minute=5),
+    },
+    # The ballot box: sealed answer sheets counted in shuffled batches of at least k.
+    "surveys-mix-ballots": {
+        "task": "surveys.tasks.mix_ballots",
+        "schedule": crontab(minute="*"),
     },
     # Survey rollups of past days merged into one shard, past months summed (results read them).
     "surveys-seal-rollups": {

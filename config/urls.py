@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from centres.views.health import healthz
+from centres.views.language import language_switch
 
 urlpatterns = [
     path("", include("labelling.urls")),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("notifications/", include("centres.urls.notifications")),
     path("", include("surveys.urls")),
     path("healthz", healthz, name="healthz"),
+    path("langue/<slug:code>/", language_switch, name="language_switch"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

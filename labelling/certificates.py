@@ -10,7 +10,6 @@ import mimetypes
 from pathlib import Path
 
 import segno
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from centres.notifications import notify_on_commit
+from centres.site import site_url
 
 from .decision_log import log_append
 from .enums import CertificateStatus, LogKind
@@ -79,7 +79,7 @@ def deny_all_fetcher_class():
 def verification_url(certificate: Certificate) -> str:
     """Absolute URL of the public verification page (encoded in the QR code)."""
     path = reverse("labelling:verify", kwargs={"token": certificate.public_token})
-    return f"{settings.SITE_URL}{path}"
+    return f"{site_url()}{path}"
 
 
 def certificate_html(certificate: Certificate) -> str:

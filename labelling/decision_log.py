@@ -11,6 +11,7 @@ from datetime import UTC
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import DecisionLogEntry
 
@@ -88,7 +89,18 @@ def log_append(*, kind: str, application_id: int, actor, payload: dict) -> Decis
 @dataclass(frozen=True)
 class LogBreak:
     sequence: int
-    problem: str
+    problem: str  # for the command's output
+    code: str = ""  # missing, chain or altered
+
+    @property
+    def message(self) -> str:
+        """The problem as the decision log page says it."""
+        messages = {
+            "missing": _("an entry is missing before it"),
+            "chain": _("it does not point at the previous entry's fingerprint"),
+            "altered": _("its content no longer matches its fingerprint (altered)"),
+        }
+        return str(messages.get(self.code, self.problem))
 
 
 def log_verify() -> tuple[int, list[LogBreak]]:
@@ -101,12 +113,25 @@ def log_verify() -> tuple[int, list[LogBreak]]:
         count += 1
         if entry.sequence != expected_sequence:
             breaks.append(
-                LogBreak(entry.sequence, f"expected sequence {expected_sequence} (row missing)")
+                LogBreak(
+                    entry.sequence,
+                    f"expected sequence {expected_sequence} (row missing)",
+                    "missing",
+                )
             )
         if entry.previous_hash != previous_hash:
-            breaks.append(LogBreak(entry.sequence, "previous_hash does not match the chain"))
+            breaks.append(
+                LogBreak(entry.sequence, "previous_hash does not match the chain", "chain")
+            )
         if entry_digest(entry) != entry.entry_hash:
-            breaks.append(LogBreak(entry.sequence, "content does not match its hash (altered)"))
+            breaks.append(
+                LogBreak(entry.sequence, "content does not match its hash (altered)", "altered")
+            )
         previous_hash = entry.entry_hash
         expected_sequence = entry.sequence + 1
     return count, breaks
+
+
+def chain_head() -> DecisionLogEntry | None:
+    """The latest entry: its fingerprint sums up the whole chain up to now."""
+    return DecisionLogEntry.objects.order_by("-sequence").first()

@@ -43,6 +43,7 @@ CRITERIA = [
 
 D = Decimal
 # level -> thresholds (fractions) and counts. Illustrative, to be set by the commission.
+# Loaded by migration 0004: the fields added later are in LEVEL_RULE_ADDITIONS.
 LEVEL_RULES = {
     "bronze": {
         "min_citizen_rate_engagement": D("0.60"),
@@ -75,3 +76,18 @@ LEVEL_RULES = {
         "min_agent_sample": 100,
     },
 }
+
+# Fields added by migration 0009 (level -> values). An engagement answered by too few citizens
+# caps the result at Bronze (Argent and Or need every asked engagement measured); at least
+# 30 / 40 / 50 % of the centres' agents answer; an open major NC blocks every level (the
+# field's default) and rates are compared as point estimates (use_wilson_lower_bound off).
+LEVEL_RULE_ADDITIONS = {
+    "bronze": {"min_agent_participation": D("0.30"), "below_min_sample": "cap"},
+    "argent": {"min_agent_participation": D("0.40"), "below_min_sample": "block"},
+    "or": {"min_agent_participation": D("0.50"), "below_min_sample": "block"},
+}
+
+
+def level_rule_values(level: str) -> dict:
+    """Every field of a default level rule, as the migrations leave version 1."""
+    return {**LEVEL_RULES[level], **LEVEL_RULE_ADDITIONS[level]}

@@ -11,8 +11,8 @@ from django.utils import timezone
 from centres.models import Centre, CertificationBody, Structure, User
 
 from . import services
-from .enums import Conformity, FindingKind, Outcome
-from .models import Application, AuditCriterion
+from .enums import ApplicationStatus, Conformity, FindingKind, Outcome
+from .models import Application, Audit, AuditCriterion, Finding
 
 AUDITED_CODES = ["angers", "tours", "carcassonne", "montpellier", "lens", "lille", "amiens"]
 LEAD_AUDITOR = "auditeur@demo.spplus.fr"
@@ -25,6 +25,7 @@ GRID_EXCEPTIONS = {
     ("amiens", "8.2"): (Conformity.PARTIAL, "Suivi des éco-gestes non formalisé."),
     ("carcassonne", "5.2"): (Conformity.PARTIAL, "Scripts d'appel sans version FALC."),
     ("tours", "2.3"): (Conformity.NOT_APPLICABLE, "Pas d'accueil physique sur ce site."),
+    ("carcassonne", "1.1"): (Conformity.PARTIAL, "Nom de l'agent non donné sur 3 appels écoutés."),
 }
 FINDINGS = [
     ("lens", "4.1", FindingKind.MINOR_NC, "Délai d'accusé de réception postal dépassé.", False),
@@ -142,10 +143,35 @@ def label_demo_seed() -> Application | None:
         by=decider,
         decided_on=date(2025, 6, 26),
     )
-    # The timeline shows the real calendar of the 2025 campaign.
-    calendar = [date(2024, 12, 2), date(2024, 12, 16), date(2025, 2, 10), date(2025, 2, 10)]
-    calendar += [date(2025, 3, 28), date(2025, 5, 15), date(2025, 6, 26)]
-    for event, day in zip(application.events.order_by("at", "pk"), calendar, strict=False):
+    _calendar_2025(application, audit)
+    return application
+
+
+# The real calendar of the 2025 campaign: each step of the timeline, the sample change, the
+# audit's findings (written during the audit, the corrected ones closed on its last days).
+STEP_DAYS = {
+    ApplicationStatus.SUBMITTED: date(2024, 12, 2),
+    ApplicationStatus.AUDIT_PLANNED: date(2024, 12, 16),
+    ApplicationStatus.AUDITED: date(2025, 3, 28),
+    ApplicationStatus.PROPOSED: date(2025, 5, 15),
+    ApplicationStatus.DECIDED: date(2025, 6, 26),
+}
+SAMPLE_CHANGED_ON = date(2025, 2, 10)
+FINDINGS_WRITTEN_ON = date(2025, 3, 20)
+FINDINGS_CLOSED_ON = date(2025, 3, 27)
+
+
+def _calendar_2025(application, audit) -> None:
+    """Date the demo as it happened, so that no 2025 step reads as done on the day of the seed."""
+    notes = iter([SAMPLE_CHANGED_ON])
+    for event in application.events.order_by("at", "pk"):
+        if event.from_status == event.to_status:  # a note: sample change, then closed findings
+            day = next(notes, FINDINGS_CLOSED_ON)
+        else:
+            day = STEP_DAYS.get(event.to_status, STEP_DAYS[ApplicationStatus.DECIDED])
         event.at = _at(day)
         event.save(update_fields=["at"])
-    return application
+    findings = Finding.objects.filter(audit=audit)
+    findings.update(created_at=_at(FINDINGS_WRITTEN_ON))
+    findings.filter(closed_at__isnull=False).update(closed_at=_at(FINDINGS_CLOSED_ON))
+    Audit.objects.filter(pk=audit.pk).update(closed_at=_at(STEP_DAYS[ApplicationStatus.AUDITED]))

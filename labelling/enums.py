@@ -33,6 +33,15 @@ class Outcome(models.TextChoices):
     REFUSED = "refused", _("Label refused")
 
 
+class BelowMinSample(models.TextChoices):
+    """What a level rule does with an engagement asked by the survey but answered by fewer
+    citizens than the minimum sample."""
+
+    IGNORE = "ignore", _("Ignore the engagement for this level")
+    BLOCK = "block", _("Refuse this level")
+    CAP = "cap", _("Cap the result at this level")
+
+
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -92,6 +101,14 @@ class AppealOutcome(models.TextChoices):
     OVERTURNED = "overturned", _("Decision overturned")
 
 
+class DerogationStatus(models.TextChoices):
+    """A decision above the scorecard or the proposal waits for a second decider."""
+
+    PENDING = "pending", _("Waiting for a second decider")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+
+
 class LogKind(models.TextChoices):
     PROPOSAL = "proposal", _("Proposal")
     DECISION = "decision", _("Decision")
@@ -100,7 +117,10 @@ class LogKind(models.TextChoices):
     WITHDRAWAL = "withdrawal", _("Withdrawal")
     APPEAL = "appeal", _("Appeal")
     APPEAL_REVIEW = "appeal_review", _("Appeal review")
+    DEROGATION = "derogation", _("Derogation requested")
+    DEROGATION_DECLINED = "derogation_declined", _("Derogation declined")
     CERTIFICATE = "certificate", _("Certificate issued")
+    REPLACEMENT = "replacement", _("Certificate replaced")
     EXPIRY = "expiry", _("Expiry")
 
 
@@ -115,3 +135,4 @@ class VerificationStatus(models.TextChoices):
     SUSPENDED = "suspended", _("suspended")
     WITHDRAWN = "withdrawn", _("withdrawn")
     EXPIRED = "expired", _("expired")
+    REPLACED = "replaced", _("replaced")

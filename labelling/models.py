@@ -13,8 +13,10 @@ from .enums import (
     AppealOutcome,
     ApplicationStatus,
     AuditKind,
+    BelowMinSample,
     CertificateStatus,
     Conformity,
+    DerogationStatus,
     EngagementGroup,
     FindingKind,
     Level,
@@ -142,6 +144,28 @@ class LevelRule(models.Model):
     max_open_minor_nc = models.PositiveSmallIntegerField(_("maximum open minor non-conformities"))
     min_citizen_sample = models.PositiveIntegerField(_("minimum citizen answers (overall)"))
     min_agent_sample = models.PositiveIntegerField(_("minimum agent answers"))
+    min_agent_participation = models.DecimalField(
+        _("minimum agent participation"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("Agent answers divided by the centres' agents (0.4 means 40 %)."),
+    )
+    use_wilson_lower_bound = models.BooleanField(
+        _("compare the lower bound of the 95 % interval"),
+        default=False,
+        help_text=_("Rates are judged on the Wilson lower bound instead of the point estimate."),
+    )
+    below_min_sample = models.CharField(
+        _("engagement below the minimum sample"),
+        max_length=10,
+        choices=BelowMinSample.choices,
+        default=BelowMinSample.BLOCK,
+    )
+    open_major_nc_blocks = models.BooleanField(
+        _("an open major non-conformity blocks the level"), default=True
+    )
 
     class Meta:
         ordering = ["referential", "level"]
@@ -238,6 +262,13 @@ class Audit(models.Model):
     override_reason = models.TextField(_("reason for overriding the sample"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     conclusion = models.TextField(_("conclusion"), blank=True)
+    # The report PDF, built by a worker after each change of the grid or the findings
+    # (labelling.reports): `report_revision` counts the changes, `report_built_revision` is
+    # the one the stored file shows; they differ while a new file is being built.
+    report_revision = models.PositiveIntegerField(default=0)
+    report_built_revision = models.PositiveIntegerField(null=True, blank=True)
+    report_file = models.FileField(upload_to="private/audit-reports/", blank=True)
+    report_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["application", "start_date"]
@@ -405,6 +436,15 @@ class Decision(models.Model):
     scorecard = models.JSONField(_("frozen scorecard"))
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # Four-eyes: a decision above the scorecard or the proposal is confirmed by another decider.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
 
     class Meta:
         ordering = ["decided_at"]
@@ -413,6 +453,59 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} — {self.application}"
+
+
+class Derogation(models.Model):
+    """A decision above the scorecard's level or the proposal, waiting for a second decider."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="derogations"
+    )
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    scorecard_result = models.CharField(
+        _("scorecard result"), max_length=10, choices=Outcome.choices
+    )
+    motivation = models.TextField(_("motivation"), max_length=8000)
+    decided_on = models.DateField(_("decision date"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=DerogationStatus.choices,
+        default=DerogationStatus.PENDING,
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer_note = models.TextField(_("second decider's motivation"), blank=True)
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="derogation"
+    )
+
+    class Meta:
+        ordering = ["requested_at"]
+        verbose_name = _("derogation")
+        verbose_name_plural = _("derogations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status=DerogationStatus.PENDING),
+                name="one_pending_derogation_per_application",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=DerogationStatus.PENDING)
+                | ~Q(answered_by=models.F("requested_by")),
+                name="derogation_answered_by_another_decider",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} — {self.application_id}"
 
 
 class Appeal(models.Model):
@@ -467,6 +560,15 @@ class Certificate(models.Model):
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=200, blank=True)
+    # The structure's next certificate: one certificate is valid per structure at a time.
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("replaced by"),
+    )
 
     class Meta:
         ordering = ["-requested_at"]

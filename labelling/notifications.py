@@ -186,11 +186,19 @@ _kind(
     OF_APPLICATION,
 )
 
-# Appeal filed: the deciders and the DITP.
+
+def _appeal_examiners(appeal):
+    """The deciders who may examine it (neither decided nor audited the application)."""
+    from .access import eligible_appeal_examiners
+
+    return eligible_appeal_examiners(appeal.application)
+
+
+# Appeal filed: the deciders who may examine it, and the DITP.
 _kind(
     "appeal_filed",
     "labelling.Appeal",
-    lambda appeal: everyone_of(_deciders(), ditp_admins()),
+    lambda appeal: everyone_of(_appeal_examiners(appeal), ditp_admins()),
     lambda appeal: Message(
         _("Appeal filed: %(structure)s (%(cycle)s)") % _name(appeal.application),
         _("%(structure)s has appealed against the decision; another decider examines it.")

@@ -9,6 +9,7 @@ from django.db.models import Case, F, OuterRef, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext as _
 
 from centres.models import Action
+from centres.params import ascii_int
 
 from .enums import (
     LEVEL_ORDER,
@@ -37,9 +38,12 @@ RULE_FRACTIONS = (
     "min_citizen_rate_overall",
     "min_agent_involvement",
     "min_audit_conformity",
+    "min_agent_participation",
 )
 RULE_COUNTS = ("max_open_major_nc", "max_open_minor_nc", "min_citizen_sample", "min_agent_sample")
-RULE_FIELDS = RULE_FRACTIONS + RULE_COUNTS
+RULE_FLAGS = ("use_wilson_lower_bound", "open_major_nc_blocks")
+RULE_CHOICES = ("below_min_sample",)
+RULE_FIELDS = RULE_FRACTIONS + RULE_COUNTS + RULE_FLAGS + RULE_CHOICES
 
 
 def engagements_in_force() -> QuerySet[Engagement]:
@@ -47,6 +51,11 @@ def engagements_in_force() -> QuerySet[Engagement]:
     return Engagement.objects.filter(referential__status=ReferentialStatus.ACTIVE).order_by(
         "number"
     )
+
+
+def engagement_wordings() -> dict[int, str]:
+    """{number: wording} of the engagements in force (read by centres.engagements)."""
+    return dict(engagements_in_force().values_list("number", "title"))
 
 
 # ---------------------------------------------------------------- findings
@@ -113,6 +122,10 @@ def _rule_value(rule: LevelRule | None, name: str) -> str:
     if rule is None:
         return "—"
     value = getattr(rule, name)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if name in RULE_CHOICES:
+        return str(getattr(rule, f"get_{name}_display")())
     return percent(value) if isinstance(value, Decimal) else str(value)
 
 
@@ -203,7 +216,7 @@ def _criteria(referential: Referential) -> dict:
 
 
 def _code_key(code: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else 0 for p in code.split("."))
+    return tuple(ascii_int(part) or 0 for part in code.split("."))
 
 
 # Certificates as the public sees them ----------------------------------------------------------
@@ -253,11 +266,13 @@ def certificates_checked() -> QuerySet[Certificate]:
 
 
 def certificate_state(certificate: Certificate, today: date) -> str:
-    """valid / suspended / withdrawn / expired (a VerificationStatus value), from the
+    """valid / replaced / suspended / withdrawn / expired (a VerificationStatus value), from the
     application's status, its decisions, an open appeal and the dates. `certificate` comes
     from certificates_checked(), with its decision and application."""
     decision = certificate.decision
     status = decision.application.status
+    if certificate.replaced_by_id:
+        return VerificationStatus.REPLACED  # the structure's next certificate holds the label
     if status == ApplicationStatus.APPEALED and certificate.appeal_previous_status:
         status = certificate.appeal_previous_status  # an appeal suspends nothing by itself
     if certificate.latest_decision_id != certificate.decision_id:
@@ -279,6 +294,7 @@ def label_statuses(structure_ids, *, today: date) -> dict[int, LabelStatus]:
         .select_related("decision__application")
         .only(
             "public_token",
+            "replaced_by",
             "decision__outcome",
             "decision__valid_from",
             "decision__valid_until",

@@ -9,17 +9,19 @@ of the structure's centres answered publicly within 7 days. It is context for th
 and the decider, not a rule: the referential's level rules have no threshold for it, and
 thresholds are the commission's to set (a new LevelRule field, in a new referential version)."""
 
-import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
-from django.db.models import Q
-from django.utils import formats, timezone
+from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from .enums import CONFORMITY_SCORE, LEVEL_ORDER, FindingKind, Level
+from centres import formatting
+
+from .enums import CONFORMITY_SCORE, LEVEL_ORDER, BelowMinSample, FindingKind, Level
 from .models import Application, Audit, Finding, GridEntry, LevelRule, Referential
 
 OVERALL = "overall"
@@ -49,6 +51,11 @@ class Figures:
     engagement_numbers: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8)
     # Share of the centres' published reviews answered within 7 days (context, no rule).
     review_answers: RateLike | None = None
+    # Engagements the citizen questionnaires ask about (None: those with a rate).
+    asked_engagements: frozenset[int] | None = None
+    # The centres' agents (Centre.agents_count summed), None when unknown.
+    agents_count: int | None = None
+    min_sample: int = 30
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,10 @@ class Thresholds:
     max_open_minor_nc: int
     min_citizen_sample: int
     min_agent_sample: int
+    min_agent_participation: Decimal = Decimal("0")
+    use_wilson_lower_bound: bool = False
+    below_min_sample: str = BelowMinSample.BLOCK
+    open_major_nc_blocks: bool = True
 
     @classmethod
     def from_rule(cls, rule: LevelRule) -> "Thresholds":
@@ -74,6 +85,7 @@ class Check:
     passed: bool
     sentence: str
     informative: bool = False  # shown for context, does not decide the level
+    caps: bool = False  # the level may be reached, but none above it
 
 
 @dataclass
@@ -85,18 +97,14 @@ class LevelResult:
 
 
 def percent(value: float | Decimal | None) -> str:
-    """A fraction as a French percentage, floored to 0.1 so that 79.96 % never shows as 80 %."""
-    if value is None:
-        return "—"
-    tenths = math.floor(round(float(value) * 1000, 6))
-    number = tenths / 10
-    text = formats.number_format(number, 0 if tenths % 10 == 0 else 1)
-    return f"{text}\u00a0%"
+    """A fraction as people read it everywhere (centres.formatting): rounded half-up to 0.1."""
+    return formatting.percent_text(value)
 
 
 def _at_least(value: float | None, threshold: Decimal) -> bool:
-    # Rates are ratios of counts; rounding absorbs binary noise such as 0.7999999999999999.
-    return value is not None and round(float(value), 9) >= float(threshold)
+    """Compares the rounded rate that the sentence shows, so that « 80 % ≥ 80 % » never reads
+    as a refusal nor « 79,9 % » as met."""
+    return value is not None and formatting.percentage(value) >= formatting.percentage(threshold)
 
 
 def _level_label(level: str) -> str:
@@ -120,96 +128,155 @@ def _compare(level_label, passed, what, value_text, threshold_text, *, below_sig
     }
 
 
-def _level_checks(figures: Figures, t: Thresholds) -> list[Check]:
-    label = _level_label(t.level)
-    checks: list[Check] = []
+def _judged(rate: RateLike | None, t: Thresholds) -> tuple[float | None, str]:
+    """The value a rule compares (point estimate or Wilson lower bound) and how it reads."""
+    if rate is None:
+        return None, percent(None)
+    if t.use_wilson_lower_bound:
+        low = rate.wilson_low
+        return low, _("%(value)s (lower bound of the 95 %% interval)") % {"value": percent(low)}
+    return rate.satisfaction_rate, percent(rate.satisfaction_rate)
+
+
+def _rate_check(code, label, what, rate, threshold, t: Thresholds, suffix="") -> Check:
+    value, text = _judged(rate, t)
+    passed = _at_least(value, threshold)
+    sentence = _compare(label, passed, what, text, percent(threshold))
+    return Check(code, passed, f"{sentence} {suffix}".strip())
+
+
+def _sample_check(code, label, n, minimum, met, refused) -> Check:
+    passed = n >= minimum
+    return Check(
+        code, passed, (met if passed else refused) % {"level": label, "n": n, "min": minimum}
+    )
+
+
+def _citizen_checks(figures: Figures, t: Thresholds, label: str) -> list[Check]:
     overall = figures.citizen.get(OVERALL)
-    n = overall.n if overall else 0
-    checks.append(
-        Check(
+    checks = [
+        _sample_check(
             "citizen_sample",
-            n >= t.min_citizen_sample,
-            _("%(level)s met: %(n)s citizen answers ≥ %(min)s required")
-            % {"level": label, "n": n, "min": t.min_citizen_sample}
-            if n >= t.min_citizen_sample
-            else _("%(level)s refused: %(n)s citizen answers < %(min)s required")
-            % {"level": label, "n": n, "min": t.min_citizen_sample},
-        )
-    )
-    rate = overall.satisfaction_rate if overall else None
-    passed = _at_least(rate, t.min_citizen_rate_overall)
-    checks.append(
-        Check(
+            label,
+            overall.n if overall else 0,
+            t.min_citizen_sample,
+            _("%(level)s met: %(n)s citizen answers ≥ %(min)s required"),
+            _("%(level)s refused: %(n)s citizen answers < %(min)s required"),
+        ),
+        _rate_check(
             "citizen_overall",
-            passed,
-            _compare(
-                label,
-                passed,
-                _("overall citizen satisfaction at"),
-                percent(rate),
-                percent(t.min_citizen_rate_overall),
-            ),
-        )
-    )
+            label,
+            _("overall citizen satisfaction at"),
+            overall,
+            t.min_citizen_rate_overall,
+            t,
+        ),
+    ]
     for number in figures.engagement_numbers:
-        rate_of = figures.citizen.get(number)
-        if rate_of is None or rate_of.satisfaction_rate is None or rate_of.insufficient_sample:
-            checks.append(
-                Check(
-                    f"citizen_engagement_{number}",
-                    True,
-                    _("%(level)s: engagement %(number)s not assessed by citizens (small sample)")
-                    % {"level": label, "number": number},
-                    informative=True,
-                )
-            )
-            continue
-        passed = _at_least(rate_of.satisfaction_rate, t.min_citizen_rate_engagement)
-        checks.append(
-            Check(
-                f"citizen_engagement_{number}",
-                passed,
-                _compare(
-                    label,
-                    passed,
-                    _("engagement %(number)s at") % {"number": number},
-                    percent(rate_of.satisfaction_rate),
-                    percent(t.min_citizen_rate_engagement),
-                )
-                + " "
-                + _("(citizen satisfaction)"),
-            )
+        checks.append(_citizen_engagement_check(figures, t, label, number))
+    return checks
+
+
+def _citizen_engagement_check(figures: Figures, t: Thresholds, label: str, number: int) -> Check:
+    code = f"citizen_engagement_{number}"
+    rate = figures.citizen.get(number)
+    asked = figures.asked_engagements
+    if (asked is None and rate is None) or (asked is not None and number not in asked):
+        return Check(
+            code,
+            True,
+            _("%(level)s: engagement %(number)s not measured by the survey (no question asks it)")
+            % {"level": label, "number": number},
+            informative=True,
         )
+    n = rate.n if rate else 0
+    if rate is None or rate.satisfaction_rate is None or rate.insufficient_sample:
+        return _small_sample_check(code, t, label, number, n, figures.min_sample)
+    return _rate_check(
+        code,
+        label,
+        _("engagement %(number)s at") % {"number": number},
+        rate,
+        t.min_citizen_rate_engagement,
+        t,
+        _("(citizen satisfaction)"),
+    )
+
+
+def _small_sample_check(code, t: Thresholds, label, number, n, minimum) -> Check:
+    """What the rule's below_min_sample field says about an engagement answered too little."""
+    values = {"level": label, "number": number, "n": n, "min": minimum}
+    if t.below_min_sample == BelowMinSample.BLOCK:
+        text = _(
+            "%(level)s refused: engagement %(number)s answered by %(n)s citizens, fewer than "
+            "the %(min)s needed (small sample; this rule then refuses the level)"
+        )
+        return Check(code, False, text % values)
+    if t.below_min_sample == BelowMinSample.CAP:
+        text = _(
+            "%(level)s: engagement %(number)s answered by %(n)s citizens, fewer than the "
+            "%(min)s needed (small sample; this rule then caps the result at %(level)s)"
+        )
+        return Check(code, True, text % values, informative=True, caps=True)
+    text = _(
+        "%(level)s: engagement %(number)s answered by %(n)s citizens, fewer than the %(min)s "
+        "needed (small sample; this rule then leaves it aside)"
+    )
+    return Check(code, True, text % values, informative=True)
+
+
+def _agent_checks(figures: Figures, t: Thresholds, label: str) -> list[Check]:
     agent = figures.agent
     agent_n = agent.n if agent else 0
-    passed = agent_n >= t.min_agent_sample
-    checks.append(
-        Check(
+    return [
+        _sample_check(
             "agent_sample",
-            passed,
-            (
-                _("%(level)s met: %(n)s agent answers ≥ %(min)s required")
-                if passed
-                else _("%(level)s refused: %(n)s agent answers < %(min)s required")
-            )
-            % {"level": label, "n": agent_n, "min": t.min_agent_sample},
-        )
-    )
-    agent_rate = agent.satisfaction_rate if agent else None
-    passed = _at_least(agent_rate, t.min_agent_involvement)
-    checks.append(
-        Check(
+            label,
+            agent_n,
+            t.min_agent_sample,
+            _("%(level)s met: %(n)s agent answers ≥ %(min)s required"),
+            _("%(level)s refused: %(n)s agent answers < %(min)s required"),
+        ),
+        _participation_check(figures.agents_count, agent_n, t, label),
+        _rate_check(
             "agent_involvement",
-            passed,
-            _compare(
-                label,
-                passed,
-                _("agent involvement at"),
-                percent(agent_rate),
-                percent(t.min_agent_involvement),
-            ),
+            label,
+            _("agent involvement at"),
+            agent,
+            t.min_agent_involvement,
+            t,
+        ),
+    ]
+
+
+def _participation_check(agents_count: int | None, answers: int, t: Thresholds, label) -> Check:
+    """Agent answers over the centres' agents, against the rule's minimum participation."""
+    if not agents_count:
+        passed = t.min_agent_participation == 0
+        text = (
+            _("%(level)s: agent participation not measured (the centres' agents are not counted)")
+            if passed
+            else _(
+                "%(level)s refused: agent participation not measured (the centres' agents are "
+                "not counted) while %(min)s is required"
+            )
         )
-    )
+        values = {"level": label, "min": percent(t.min_agent_participation)}
+        return Check("agent_participation", passed, text % values, informative=passed)
+    share = answers / agents_count
+    passed = _at_least(share, t.min_agent_participation)
+    what = _("agent participation at")
+    value = _("%(share)s (%(n)s answers for %(count)s agents)") % {
+        "share": percent(share),
+        "n": answers,
+        "count": agents_count,
+    }
+    sentence = _compare(label, passed, what, value, percent(t.min_agent_participation))
+    return Check("agent_participation", passed, sentence)
+
+
+def _audit_checks(figures: Figures, t: Thresholds, label: str) -> list[Check]:
+    checks = []
     for number in figures.engagement_numbers:
         conformity = figures.audit.get(number)
         if conformity is None:
@@ -238,10 +305,44 @@ def _level_checks(figures: Figures, t: Thresholds) -> list[Check]:
                 + _("(audit conformity)"),
             )
         )
-    for code, count, maximum, what in (
-        ("open_major_nc", figures.open_major, t.max_open_major_nc, _("open major NCs")),
-        ("open_minor_nc", figures.open_minor, t.max_open_minor_nc, _("open minor NCs")),
-    ):
+    return checks
+
+
+def _finding_checks(figures: Figures, t: Thresholds, label: str) -> list[Check]:
+    checks = []
+    major, minor = figures.open_major, figures.open_minor
+    if t.open_major_nc_blocks:
+        passed = major == 0
+        text = (
+            _("%(level)s met: no open major NC")
+            if passed
+            else ngettext(
+                "%(level)s refused: %(count)s open major NC (any open major NC blocks it)",
+                "%(level)s refused: %(count)s open major NCs (any open major NC blocks it)",
+                major,
+            )
+        )
+        checks.append(Check("open_major_nc", passed, text % {"level": label, "count": major}))
+    # « 1 NC majeure ouverte », « 2 NC majeures ouvertes »
+    limits = [
+        (
+            "open_minor_nc",
+            minor,
+            t.max_open_minor_nc,
+            ngettext("open minor NC", "open minor NCs", minor),
+        )
+    ]
+    if not t.open_major_nc_blocks:
+        limits.insert(
+            0,
+            (
+                "open_major_nc",
+                major,
+                t.max_open_major_nc,
+                ngettext("open major NC", "open major NCs", major),
+            ),
+        )
+    for code, count, maximum, what in limits:
         passed = count <= maximum
         checks.append(
             Check(
@@ -258,18 +359,40 @@ def _level_checks(figures: Figures, t: Thresholds) -> list[Check]:
     return checks
 
 
+def _level_checks(figures: Figures, t: Thresholds) -> list[Check]:
+    label = _level_label(t.level)
+    return (
+        _citizen_checks(figures, t, label)
+        + _agent_checks(figures, t, label)
+        + _audit_checks(figures, t, label)
+        + _finding_checks(figures, t, label)
+    )
+
+
 def rules_evaluate(figures: Figures, thresholds: list[Thresholds]) -> list[LevelResult]:
     """Evaluate every level's rules; a level is reached when all its rules and the lower
-    levels' rules pass."""
+    levels' rules pass, and no lower level's rule capped the result."""
     by_level = {t.level: t for t in thresholds}
     results = []
     lower_reached = True
+    capped_at = None
     for level in LEVEL_ORDER:
         if level not in by_level:
             continue
         checks = _level_checks(figures, by_level[level])
+        if capped_at is not None:
+            checks.append(
+                Check(
+                    "capped",
+                    False,
+                    _("%(level)s refused: a small sample caps the result at %(cap)s")
+                    % {"level": _level_label(level), "cap": capped_at},
+                )
+            )
         reached = lower_reached and all(c.passed for c in checks)
         results.append(LevelResult(level, _level_label(level), reached, checks))
+        if reached and capped_at is None and any(c.caps for c in checks):
+            capped_at = _level_label(level)
         lower_reached = reached
     return results
 
@@ -314,7 +437,12 @@ def initial_audit(application: Application) -> Audit | None:
 
 def figures_for(application: Application, referential: Referential) -> Figures:
     """Gather the figures of an application (surveys through their public functions)."""
-    from surveys.queries.results import agent_involvement_rate, engagement_rates, review_answer_rate
+    from surveys.queries.results import (
+        agent_involvement_rate,
+        engagement_rates,
+        min_sample,
+        review_answer_rate,
+    )
 
     citizen = engagement_rates(
         structure_id=application.structure_id,
@@ -333,7 +461,11 @@ def figures_for(application: Application, referential: Referential) -> Figures:
     )
     major, minor = open_findings(application)
     numbers = tuple(referential.engagements.order_by("number").values_list("number", flat=True))
+    agents = application.structure.centres.aggregate(total=Sum("agents_count"))["total"]
     return Figures(
+        asked_engagements=asked_engagements(application),
+        agents_count=agents or None,
+        min_sample=min_sample(),
         citizen=citizen,
         agent=agent,
         audit=audit_conformity(initial_audit(application)),
@@ -342,6 +474,21 @@ def figures_for(application: Application, referential: Referential) -> Figures:
         engagement_numbers=numbers,
         review_answers=review_answers,
     )
+
+
+def asked_engagements(application: Application) -> frozenset[int]:
+    """The engagements that the structure's citizen questionnaires of the period ask about."""
+    from surveys.enums import Audience
+    from surveys.models import Question
+
+    numbers = Question.objects.filter(
+        questionnaire__audience=Audience.CITIZEN,
+        questionnaire__campaigns__structure_id=application.structure_id,
+        questionnaire__campaigns__opens_on__lte=application.survey_end,
+        questionnaire__campaigns__closes_on__gte=application.survey_start,
+        engagement_number__isnull=False,
+    ).values_list("engagement_number", flat=True)
+    return frozenset(numbers)
 
 
 def self_assessment_context(application: Application) -> tuple[int, dict[int, str]]:
@@ -385,7 +532,9 @@ def _rate_dict(rate) -> dict | None:
         "insufficient_sample": bool(getattr(rate, "insufficient_sample", False)),
         "text": percent(rate.satisfaction_rate),
         "interval": (
-            f"[{percent(rate.wilson_low)} ; {percent(rate.wilson_high)}]"
+            formatting.interval_text(
+                rate.wilson_low, rate.wilson_high, around=rate.satisfaction_rate
+            )
             if getattr(rate, "wilson_low", None) is not None
             else ""
         ),

@@ -32,6 +32,26 @@ def render_certificate(self, certificate_id: int) -> str:
         raise self.retry(exc=exc) from exc
 
 
+@shared_task(
+    bind=True,
+    name="labelling.tasks.build_audit_report",
+    max_retries=2,
+    default_retry_delay=10,
+    time_limit=120,
+    soft_time_limit=100,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def build_audit_report(self, audit_id: int) -> str | None:
+    """Build the audit report PDF of the audit's current revision (idempotent)."""
+    from .reports import report_build
+
+    try:
+        return report_build(audit_id=audit_id)
+    except Exception as exc:
+        raise self.retry(exc=exc) from exc
+
+
 @shared_task(name="labelling.tasks.expire_labels", max_retries=1, time_limit=300)
 def expire_labels() -> int:
     """Mark labels past their validity as expired (daily, from Celery beat)."""

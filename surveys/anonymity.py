@@ -9,7 +9,14 @@ If the total itself is below k, everything is hidden.
 
 from collections.abc import Hashable, Mapping
 
+from django.conf import settings
+
 DEFAULT_K = 5
+
+
+def k_anonymity() -> int:
+    """Groups smaller than this are never shown, batches never smaller (configurable)."""
+    return getattr(settings, "SURVEY_K_ANONYMITY", DEFAULT_K)
 
 
 def suppressed_cells(sizes: Mapping[Hashable, int], *, k: int = DEFAULT_K) -> set[Hashable]:

@@ -1,7 +1,10 @@
 """Questionnaires, campaigns, invitations, anonymous responses and their daily rollups.
 
 Anonymity by construction: a Response row has no reference to its invitation, no IP address,
-no user agent and no time of day; an Invitation only knows on which day it was used."""
+no user agent and no time of day; an Invitation only knows that it was used. A submission
+drops its sheet into the sealed holding table (Ballot); the mixer (surveys.services.ballot)
+moves sheets into responses in shuffled batches of at least k, so that no writing transaction,
+row order or shared attribute ties a response to its link."""
 
 from datetime import timedelta
 
@@ -129,6 +132,11 @@ class Campaign(models.Model):
     rollups_sealed_through = models.DateField(
         _("rollups sealed through"), null=True, blank=True, editable=False
     )
+    # Sheets destroyed unread at the close because their centre had fewer than k in all
+    # (surveys.services.ballot): counting them would publish a batch smaller than k.
+    ballots_discarded = models.PositiveIntegerField(
+        _("sheets discarded at the close"), default=0, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -155,8 +163,11 @@ class Invitation(models.Model):
     # pattern-matching index on the hash, never used and a fifth of the cost of issuing links.
     token_hash = models.CharField(max_length=64)
     expires_at = models.DateTimeField(_("expires at"))
-    # The day only: a time would let anyone match invitations to responses by order.
-    used_on = models.DateField(_("used on"), null=True, blank=True)
+    # A flag, no date: a day or a time would let anyone match invitations to responses.
+    used = models.BooleanField(_("used"), default=False, db_default=False)
+    # Claimed since the mixer's last batch of its centre: that batch's transaction rewrites
+    # the row, so links and responses share no writing transaction but a batch's.
+    mix_pending = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         verbose_name = _("invitation")
@@ -164,13 +175,43 @@ class Invitation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["token_hash"], name="unique_invitation_token_hash")
         ]
+        indexes = [
+            models.Index(
+                fields=["campaign", "centre"],
+                name="invitation_mix_pending",
+                condition=Q(mix_pending=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} #{self.pk}"
+
+
+class Ballot(models.Model):
+    """A sealed answer sheet waiting in the ballot box for the mixer: campaign, centre and the
+    answers as JSON ([[question id, value, text], ...]). No link, no date, no time.
+
+    No page, export or admin reads its rows; staff see only how many wait
+    (« réponses en attente de dépouillement »). The mixer deletes them as it counts them."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="ballots")
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+")
+    sheet = models.TextField()
+
+    class Meta:
+        verbose_name = _("sealed answer sheet")
+        verbose_name_plural = _("sealed answer sheets")
+        indexes = [models.Index(fields=["campaign", "centre"], name="ballot_campaign_centre")]
 
     def __str__(self) -> str:
         return f"{self.campaign} #{self.pk}"
 
 
 class Response(models.Model):
-    """An anonymous answer sheet: campaign, centre, questionnaire version and day. Nothing else."""
+    """An anonymous answer sheet: campaign, centre, questionnaire version and day. Nothing else.
+
+    The day is the day the mixer counted it for citizens, the campaign's first day for agents
+    (agent results exist only over the whole campaign)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="responses")
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+")
@@ -203,6 +244,28 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.value or self.text[:40]}"
+
+
+class MaskedName(models.Model):
+    """A name a referent marked in a centre's survey comments: masked in every comment of the
+    centre, those already counted and those to come (surveys.masking)."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    marked_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    marked_at = models.DateTimeField(_("marked at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("masked name")
+        verbose_name_plural = _("masked names")
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "name"], name="unique_masked_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id}: {self.name}"
 
 
 class DailyRollup(models.Model):
@@ -376,6 +439,12 @@ class Review(models.Model):
                 fields=["published_at"],
                 name="review_awaiting_reply",
                 condition=Q(state=ReviewState.PUBLISHED, replied_at__isnull=True),
+            ),
+            # The open-data API reads published reviews in publication order (a keyset cursor).
+            models.Index(
+                fields=["published_at", "id"],
+                name="review_published_cursor",
+                condition=Q(state=ReviewState.PUBLISHED),
             ),
         ]
         constraints = [

@@ -11,6 +11,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from .models import AgentContact
+from .services.ballot import ballots_mix
 from .services.campaigns import agent_contacts_purge, agent_invitation_send
 from .services.exports import (
     export_files_purge,
@@ -42,7 +43,7 @@ def dispatch_agent_invitations(self, campaign_id: int, reminder: bool) -> int:
     contacts = AgentContact.objects.filter(campaign_id=campaign_id)
     if reminder:
         contacts = contacts.filter(
-            invited_on__isnull=False, reminded_on__isnull=True, invitation__used_on__isnull=True
+            invited_on__isnull=False, reminded_on__isnull=True, invitation__used=False
         )
     else:
         contacts = contacts.filter(invited_on__isnull=True)
@@ -57,6 +58,21 @@ def dispatch_agent_invitations(self, campaign_id: int, reminder: bool) -> int:
 def seal_rollups(self) -> int:
     """Celery beat, daily: seal the rollups of the days that can no longer change."""
     return rollups_seal(today=timezone.localdate())
+
+
+@shared_task(
+    name="surveys.tasks.mix_ballots",
+    bind=True,
+    max_retries=0,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=300,
+    soft_time_limit=240,
+)
+def mix_ballots(self) -> int:
+    """Celery beat, every minute (and after a campaign closes): count the sealed sheets in
+    shuffled batches of at least k (idempotent; a killed run rolls back its batch)."""
+    return ballots_mix().mixed
 
 
 @shared_task(bind=True, max_retries=0, time_limit=300, soft_time_limit=240)

@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     answering,
     campaigns,
+    comments,
     exports,
     imports,
     open_data,
@@ -17,6 +18,7 @@ urlpatterns = [
     path("s/merci/", answering.thanks, name="thanks"),
     path("s/<str:token>", answering.answer, name="answer"),
     path("enquetes/resultats/", results.results, name="results"),
+    path("enquetes/commentaires/", comments.survey_comments, name="survey_comments"),
     # Campaigns: the DITP's pages (the network's correspondent reads them).
     path("enquetes/campagnes/", campaigns.campaign_list, name="campaign_list"),
     path(
@@ -82,6 +84,17 @@ urlpatterns = [
     ),
     path("api/enquetes/<slug:slug>/invitations", campaigns.invitation_api, name="invitation_api"),
     path("donnees-ouvertes/", open_data.open_data, name="open_data"),
+    path(
+        "donnees-ouvertes/avis.csv", open_data.open_data_reviews_csv, name="open_data_reviews_csv"
+    ),
+    path(
+        "api/donnees-ouvertes/avis", open_data.open_data_reviews_api, name="open_data_reviews_api"
+    ),
+    path(
+        "api/donnees-ouvertes/resultats",
+        open_data.open_data_results_api,
+        name="open_data_results_api",
+    ),
     path(
         "donnees-ouvertes/resultats-<slug:slug>.csv",
         open_data.open_data_csv,

@@ -43,6 +43,24 @@ requires_broker = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate limits (sign-in, password reset, surveys) and whole public pages (centres.public_cache)
+    are kept in the cache, and the database is rolled back after each test: each test starts and
+    ends with an empty cache."""
+    from django.core.cache import cache
+
+    def clear():
+        try:
+            cache.clear()
+        except Exception:  # noqa: BLE001 - a test that stops the cache on purpose
+            pass
+
+    clear()
+    yield
+    clear()
+
+
 @pytest.fixture
 def organisation(db):
     """The DGFiP platform and its 20 centres, plus the demo certification body."""

@@ -9,6 +9,7 @@ import yaml
 from django.core.management import call_command
 from django.urls import reverse
 
+from centres.enums import Role
 from centres.models import Centre, RoleAssignment, User
 
 from .conftest import requires_broker, requires_postgresql
@@ -38,8 +39,22 @@ def test_production_settings_pass_the_deployment_check():
         DJANGO_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="labels.example.gouv.fr",
+        SITE_URL="https://labels.example.gouv.fr",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("site_url", ["", "http://labels.example.gouv.fr"])
+def test_production_refuses_to_start_without_an_https_site_url(site_url):
+    """Links must never be guessed from a request's Host header in production."""
+    result = manage(
+        "check",
+        DJANGO_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="labels.example.gouv.fr",
+        SITE_URL=site_url,
+    )
+    assert result.returncode != 0 and "SITE_URL is missing or not in HTTPS" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret():
@@ -80,6 +95,34 @@ def test_healthz_is_503_when_the_broker_is_unreachable(client, settings):
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["checks"]["broker"] == "error"
+
+
+PUBLIC = {"REMOTE_ADDR": "203.0.113.5"}
+
+
+@pytest.mark.django_db
+def test_healthz_tells_the_public_only_ok_or_error(client, settings):
+    assert client.get(reverse("healthz"), **PUBLIC).json() == {"status": "ok"}
+    # Through the proxy, even from a loopback peer, a request is the public's.
+    proxied = client.get(reverse("healthz"), HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert proxied.json() == {"status": "ok"}
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get(reverse("healthz"), **PUBLIC)
+    assert (response.status_code, response.json()) == (503, {"status": "error"})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.REFERENT, Role.AUDITOR, "no_role"])
+def test_healthz_keeps_the_details_from_other_signed_in_people(client, users, role):
+    client.force_login(users[role])
+    assert client.get(reverse("healthz"), **PUBLIC).json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_gives_the_details_to_ditp_administrators(client, users):
+    client.force_login(users[Role.DITP_ADMIN])
+    response = client.get(reverse("healthz"), **PUBLIC)
+    assert response.json()["checks"]["database"] == "ok"
 
 
 @requires_postgresql

@@ -43,10 +43,15 @@ DITP_ONLY = signed_in(403, ditp_admin=200)
 # url name -> (kwargs, {role: status})
 MATRIX = {
     "home": ({}, everyone(200)),
+    "search": ({}, everyone(200)),
+    "robots_txt": ({}, everyone(200)),
+    "sitemap_index": ({}, everyone(200)),
+    "sitemap_section": ({"section": "centres"}, everyone(200)),
     "accessibility": ({}, everyone(200)),
     "legal_notice": ({}, everyone(200)),
     "personal_data": ({}, everyone(200)),
     "healthz": ({}, everyone(200)),
+    "language_switch": ({"code": "en"}, everyone(302)),
     "dashboard": ({}, signed_in(200)),
     "accounts:login": ({}, signed_out_only(200)),
     "accounts:logout": ({}, signed_in(405)),  # POST only
@@ -76,6 +81,9 @@ MATRIX = {
     ),
     "labelling:certificate_detail": ({"pk": 1}, signed_in(404, no_role=403)),
     "labelling:certificate_download": ({"pk": 1}, signed_in(404, no_role=403)),
+    "labelling:appeal_queue": ({}, signed_in(403, ditp_admin=200, decider=200)),
+    "labelling:decision_log": ({}, signed_in(403, ditp_admin=200, decider=200)),
+    "labelling:decision_log_verify": ({}, signed_in(403, ditp_admin=405, decider=405)),
     "labelling:referential_list": ({}, signed_in(403, ditp_admin=200, decider=200)),
     # labelling: findings follow-up, evidence download, referential versions (version 1, in
     # force, exists: it comes with the migrations; putting it in force again is a 409).
@@ -108,6 +116,9 @@ MATRIX = {
     # public pages of the centres and open data (no sign-in; no campaign is published here)
     "public_centre": ({"code": "lille"}, everyone(200)),
     "surveys:open_data": ({}, everyone(200)),
+    "surveys:open_data_reviews_csv": ({}, everyone(200)),
+    "surveys:open_data_reviews_api": ({}, everyone(200)),
+    "surveys:open_data_results_api": ({}, everyone(200)),
     "surveys:open_data_csv": ({"slug": "unknown"}, everyone(404)),
     "surveys:answer": ({"token": "unknown-token-0000000000"}, everyone(404)),
     "surveys:thanks": ({}, everyone(200)),
@@ -133,6 +144,10 @@ MATRIX = {
         signed_in(403, ditp_admin=200, correspondent=200, referent=200, other_referent=200),
     ),
     "surveys:review_moderation": ({}, signed_in(403, ditp_admin=200, correspondent=200)),
+    "surveys:survey_comments": (
+        {},
+        signed_in(403, ditp_admin=200, correspondent=200, referent=200, other_referent=200),
+    ),
     "surveys:review_moderate": (
         {"pk": MATRIX_PENDING_REVIEW_PK},
         signed_in(403, ditp_admin=200, correspondent=200),

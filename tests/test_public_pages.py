@@ -7,16 +7,24 @@ from centres.models import Centre
 pytestmark = pytest.mark.django_db
 
 
-def test_home_lists_the_twenty_centres_with_their_city(
+def test_the_search_page_lists_the_twenty_centres_with_their_city(
     client, organisation, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(3):
-        response = client.get(reverse("home"))
+    with django_assert_max_num_queries(4):  # count, page, certificates, campaigns
+        response = client.get(reverse("search"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count("<li>Centre de contact") == 20
+    assert html.count('<a class="fr-link" href="/centres-publics/') == 20
     for centre in Centre.objects.all():
-        assert f'{escape(centre.name)} <span class="fr-text--sm">({centre.city})</span>' in html
+        assert f"{centre.postal_code} {centre.city}" in html
+        assert escape(centre.name) in html
+
+
+def test_home_shows_the_programme_figures_and_the_search_not_a_list(client, organisation):
+    html = client.get(reverse("home")).content.decode()
+    assert 'action="/trouver-un-service/"' in html
+    assert "20</p><p>services ouverts au public" in html
+    assert "/centres-publics/" not in html
 
 
 def test_home_shows_the_eight_engagements_of_the_referential_in_force(client, organisation):

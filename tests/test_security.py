@@ -45,6 +45,7 @@ def test_every_page_of_the_matrix_sends_the_security_headers(client_as, role):
         assert "unsafe-inline" not in policy and "unsafe-eval" not in policy, name
         assert response.headers.get("X-Content-Type-Options") == "nosniff", name
         assert response.headers.get("X-Frame-Options") == "DENY", name
+        assert "camera=()" in response.headers.get("Permissions-Policy", ""), name
 
 
 @pytest.mark.django_db
@@ -61,6 +62,15 @@ def test_error_pages_send_the_security_headers_too(client):
     response = client.get("/cette-page-n-existe-pas/")
     assert response.status_code == 404
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "Permissions-Policy" in response.headers
+
+
+@pytest.mark.django_db
+def test_every_response_refuses_the_browser_features_the_site_never_uses(client):
+    for url in ("/", "/static/css/app.css", reverse("healthz"), "/nulle-part/"):
+        policy = client.get(url).headers.get("Permissions-Policy", "")
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+            assert f"{feature}=()" in policy, (url, feature)
 
 
 COOKIE_PROBE = r"""
@@ -96,6 +106,7 @@ def test_production_cookies_are_secure_and_http_only(tmp_path):
         DJANGO_SETTINGS_MODULE="config.settings",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="labels.example.gouv.fr",
+        SITE_URL="https://labels.example.gouv.fr",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
     result = subprocess.run(

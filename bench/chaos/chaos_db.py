@@ -8,6 +8,7 @@ Run through `bench/chaos/stack.sh` (which sets the chaos environment), or by han
     python bench/chaos/chaos_db.py verify --results var/chaos/results.json \
         --certificates var/chaos/certs.txt
     python bench/chaos/chaos_db.py double --token TOKEN
+    python bench/chaos/chaos_db.py mix      # the mixer in a loop (run.py kills it mid-batch)
 
 `certificates` creates copies of the demo's granting decision and asks for their certificate
 through `labelling.services.certificate_request` (the production path: row created, rendering
@@ -40,7 +41,8 @@ from labelling.models import Certificate, Decision  # noqa: E402
 from labelling.services import certificate_request  # noqa: E402
 from labelling.tasks import requeue_pending_certificates  # noqa: E402
 from surveys.defaults import CITIZEN_CODE  # noqa: E402
-from surveys.models import Campaign, Invitation, Questionnaire, Response  # noqa: E402
+from surveys.models import Ballot, Campaign, Invitation, Questionnaire, Response  # noqa: E402
+from surveys.services.ballot import ballots_mix  # noqa: E402
 from surveys.services.campaigns import campaign_create  # noqa: E402
 from surveys.tokens import token_hash  # noqa: E402
 
@@ -143,29 +145,36 @@ def verify(args) -> None:
     links = results["links"]
     hashes = {token_hash(token): state for token, state in links.items()}
     used = dict(
-        Invitation.objects.filter(token_hash__in=list(hashes)).values_list("token_hash", "used_on")
+        Invitation.objects.filter(token_hash__in=list(hashes)).values_list("token_hash", "used")
     )
     acknowledged = [h for h, state in hashes.items() if state.startswith("ack")]
-    lost = [h for h in acknowledged if used.get(h) is None]
+    lost = [h for h in acknowledged if not used.get(h)]
     stored_unacknowledged = [
         h for h, state in hashes.items() if not state.startswith("ack") and used.get(h)
     ]
+    mixed_after_run = ballots_mix(campaign_ids=[campaign.pk]).mixed  # beat's next run
     now = _counts(campaign)
     before = results["baseline"]
-    new_responses = now["responses"] - before["responses"]
+    # A sheet is counted (a response) or still sealed in the box: both are stored.
+    new_sheets = now["responses"] + now["ballots"] - before["responses"] - before["ballots"]
     newly_used = now["used_invitations"] - before["used_invitations"]
     report = {
         "links_tried": len(links),
         "acknowledged": len(acknowledged),
         "lost": len(lost),
         "stored_but_not_acknowledged": len(stored_unacknowledged),
-        "new_responses": new_responses,
+        "new_sheets": new_sheets,
+        "new_responses": now["responses"] - before["responses"],
+        "waiting_in_the_box": now["ballots"],
+        "mixed_after_the_run": mixed_after_run,
         "newly_used_invitations": newly_used,
-        # Every response uses one invitation: more responses than used links is a duplicate.
-        "duplicated": max(0, now["responses"] - now["used_invitations"]),
-        "responses_minus_stored_links": new_responses
-        - len(acknowledged)
-        - len(stored_unacknowledged),
+        # Every sheet uses one invitation: more sheets than used links is a duplicate.
+        "duplicated": max(0, now["responses"] + now["ballots"] - now["used_invitations"]),
+        "responses_minus_stored_links": new_sheets - len(acknowledged) - len(stored_unacknowledged),
+        "smallest_batch": _smallest_batch(campaign),
+        "links_still_pending_mix": Invitation.objects.filter(
+            campaign=campaign, mix_pending=True
+        ).count(),
     }
     if args.certificates:
         ids, dispatch_errors = _requested_certificates(args.certificates)
@@ -190,7 +199,8 @@ def verify(args) -> None:
         and not report["certificates"]["bad_files"]
     )
     mismatch = report["responses_minus_stored_links"]
-    if lost or report["duplicated"] or mismatch or not certificates_ok:
+    small = report["smallest_batch"] is not None and report["smallest_batch"] < 5
+    if lost or report["duplicated"] or mismatch or small or not certificates_ok:
         sys.exit(1)
 
 
@@ -210,10 +220,33 @@ def _wait_certificates(ids: list[int], deadline: float, stall_seconds: float = 2
 def _counts(campaign: Campaign) -> dict:
     return {
         "responses": Response.objects.filter(campaign=campaign).count(),
-        "used_invitations": Invitation.objects.filter(
-            campaign=campaign, used_on__isnull=False
-        ).count(),
+        "ballots": Ballot.objects.filter(campaign=campaign).count(),
+        "used_invitations": Invitation.objects.filter(campaign=campaign, used=True).count(),
     }
+
+
+def _smallest_batch(campaign: Campaign) -> int | None:
+    """The fewest responses written by one transaction (a mixer batch) for a centre."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT min(n) FROM (SELECT count(*) AS n FROM surveys_response "
+            "WHERE campaign_id = %s GROUP BY xmin::text, centre_id) AS batches",
+            [campaign.pk],
+        )
+        return cursor.fetchone()[0]
+
+
+def mix(args) -> None:
+    """The mixer in a loop, as beat would run it but without waiting a minute; run.py kills
+    it with SIGKILL while it writes a batch (application_name tells which backend is its)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET application_name = 'chaos-mixer'")
+    campaign = Campaign.objects.get(slug=CAMPAIGN)
+    while True:
+        report = ballots_mix(campaign_ids=[campaign.pk])
+        print(f"mixed batches={report.batches} sheets={report.mixed}", flush=True)
+        if not report.mixed:
+            time.sleep(0.2)
 
 
 def counts(args) -> None:
@@ -229,7 +262,8 @@ def double(args) -> None:
         json.dumps(
             {
                 "responses": Response.objects.filter(campaign=campaign).count(),
-                "link_used_on": str(invitation.used_on),
+                "ballots": Ballot.objects.filter(campaign=campaign).count(),
+                "link_used": invitation.used,
             }
         )
     )
@@ -240,6 +274,7 @@ def main() -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("prepare").set_defaults(handler=prepare)
     sub.add_parser("counts").set_defaults(handler=counts)
+    sub.add_parser("mix").set_defaults(handler=mix)
     certs = sub.add_parser("certificates")
     certs.add_argument("--count", type=int, default=30)
     certs.add_argument("--batch", type=int, default=1)

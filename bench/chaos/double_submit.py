@@ -89,10 +89,11 @@ def main() -> None:
         thread.join()
     elapsed = time.monotonic() - started
     after = _stored(token_in_link)
-    stored = after["responses"] - before["responses"]
+    # The sheet waits in the ballot box (sealed) until the mixer counts it: both are stored.
+    stored = after["responses"] + after["ballots"] - before["responses"] - before["ballots"]
     histogram = dict(sorted(statuses.items()))
     print(json.dumps({"posts": args.count, "seconds": round(elapsed, 1), "statuses": histogram}))
-    print(f"database: responses stored={stored} link used_on={after['link_used_on']}")
+    print(f"database: sheets stored={stored} link used={after['link_used']}")
     server_errors = sum(n for status, n in statuses.items() if status.startswith("5"))
     ok = (
         statuses.get("302", 0) == 1

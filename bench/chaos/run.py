@@ -13,9 +13,12 @@ thank-you page, or when a retry got 409 "already answered" (the earlier attempt 
 Meanwhile: kill -9 a gunicorn worker every --kill-every s, kill -9 the Celery worker (with its
 pool) once and start it again 2 s later, restart Redis once (shutdown nosave, start again
 --redis-down-seconds later), and ask for certificates in batches (chaos_db.py certificates).
-Then chaos_db.py verify compares the acknowledged links with the database and checks the
-certificates, and reconcile_rollups and verify_decision_log run. Writes var/chaos/results.json
-and prints a summary. Standard library.
+The mixer runs in a loop beside (chaos_db.py mix) and is killed with SIGKILL --mixer-kills
+times from --mixer-kill-at on, each kill aimed at a moment its backend is inside a transaction
+(pg_stat_activity), then started again. Then chaos_db.py verify compares the acknowledged
+links with the database (a sheet counts whether mixed or still in the box; no mixer batch
+below k) and checks the certificates, and reconcile_rollups and verify_decision_log run.
+Writes var/chaos/results.json and prints a summary. Standard library.
 """
 
 import argparse
@@ -126,18 +129,73 @@ def stack(command: str, events: list, started: float, **env: str) -> None:
     print(f"t={events[-1][0]:>6}s {command}: {events[-1][2]}", flush=True)
 
 
+class Mixer:
+    """The mixer loop as a child process, killed mid-batch on purpose."""
+
+    def __init__(self, log: Path):
+        self.log = log
+        self.process = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(HERE / "chaos_db.py"), "mix"],
+            stdout=open(self.log, "a"),
+            stderr=subprocess.STDOUT,
+        )
+
+    def in_transaction(self) -> bool:
+        query = (
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'chaos-mixer' "
+            "AND xact_start IS NOT NULL AND state <> 'idle'"
+        )
+        done = subprocess.run(
+            ["psql", os.environ["DATABASE_URL"], "-Atc", query],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return done.stdout.strip() not in ("", "0")
+
+    def kill_mid_batch(self, events: list, started: float, tries: int = 400) -> None:
+        """SIGKILL as soon as the mixer is seen inside a transaction (or after `tries`)."""
+        inside = False
+        for _ in range(tries):
+            inside = self.in_transaction()
+            if inside:
+                break
+        self.process.kill()
+        self.process.wait()
+        elapsed = round(time.monotonic() - started, 1)
+        events.append((elapsed, "kill-mixer", f"inside_transaction={inside}"))
+        print(f"t={elapsed:>6}s kill-mixer: inside_transaction={inside}", flush=True)
+        time.sleep(1)
+        self.start()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait()
+
+
 def lines_in(path: Path) -> int:
     return len(path.read_text().splitlines()) if path.exists() else 0
 
 
-def chaos(args, stop: threading.Event, events: list, started: float, certs: Path) -> None:
+def chaos(
+    args, stop: threading.Event, events: list, started: float, certs: Path, mixer: Mixer
+) -> None:
     """Gunicorn worker kills on a fixed period; the Celery kill and the Redis restart each
-    happen right after a batch of certificates was requested, so that tasks are in flight."""
+    happen right after a batch of certificates was requested, so that tasks are in flight;
+    the mixer is killed --mixer-kills times, 10 s apart, from --mixer-kill-at on."""
     next_kill = args.kill_every
     worker_killed = redis_restarted = False
+    mixer_kills, next_mixer_kill = 0, args.mixer_kill_at
     seen = lines_in(certs)
     while not stop.is_set():
         elapsed = time.monotonic() - started
+        if mixer_kills < args.mixer_kills and elapsed >= next_mixer_kill:
+            mixer.kill_mid_batch(events, started)
+            mixer_kills += 1
+            next_mixer_kill += 10
         if elapsed >= next_kill:
             stack("kill-gunicorn-worker", events, started)
             next_kill += args.kill_every
@@ -172,6 +230,8 @@ def main() -> None:
     parser.add_argument("--celery-kill-at", type=float, default=75)
     parser.add_argument("--redis-restart-at", type=float, default=135)
     parser.add_argument("--redis-down-seconds", type=float, default=2)
+    parser.add_argument("--mixer-kill-at", type=float, default=45)
+    parser.add_argument("--mixer-kills", type=int, default=3)
     parser.add_argument("--certificates", type=int, default=30)
     parser.add_argument("--certificate-batch", type=int, default=3)
     parser.add_argument("--out", default=str(ROOT / "var/chaos/results.json"))
@@ -222,10 +282,12 @@ def main() -> None:
         stdout=open(out.with_name(f"{out.stem}-certificates.log"), "w"),
         stderr=subprocess.STDOUT,
     )
+    mixer = Mixer(out.with_name(f"{out.stem}-mixer.log"))
+    mixer.start()
     threads = [threading.Thread(target=worker) for _ in range(args.concurrency)]
     for thread in threads:
         thread.start()
-    killer = threading.Thread(target=chaos, args=(args, stop, events, started, certs))
+    killer = threading.Thread(target=chaos, args=(args, stop, events, started, certs, mixer))
     killer.start()
     progress = 0
     while time.monotonic() - started < args.duration:
@@ -241,6 +303,7 @@ def main() -> None:
     for thread in threads:
         thread.join()  # in-flight links finish, retries included
     killer.join()
+    mixer.stop()
     load_elapsed = time.monotonic() - started
     requester.wait(timeout=300)
     print(f"uptime_after: {os.getloadavg()}", flush=True)

@@ -29,6 +29,8 @@ from ..models import (
     User,
 )
 from ..notifications import notify_on_commit
+from ..public_cache import public_cache_touch
+from ..site import site_url
 from ._common import _user_id
 
 logger = logging.getLogger(__name__)
@@ -90,6 +92,7 @@ def _append_event(
     changes: dict | None = None,
     note: str = "",
 ) -> ActionEvent:
+    public_cache_touch(centre_ids=[action.centre_id])
     return ActionEvent.objects.create(
         action=action, kind=kind, actor=by, at=now, changes=changes or {}, note=note
     )
@@ -319,7 +322,7 @@ def _reminder_message(action: Action, user: User, today: date) -> EmailMultiAlte
         "centre": action.centre,
         "recipient_name": user.get_short_name(),
         "days_late": (today - action.due_date).days,
-        "url": settings.SITE_URL
+        "url": site_url()
         + reverse("centres:action_detail", kwargs={"code": action.centre.code, "pk": action.pk}),
     }
     return mail_message(

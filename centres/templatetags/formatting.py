@@ -2,6 +2,8 @@
 
 {{ rate.satisfaction_rate|percent }}   « 66,7 % »
 {{ rate|rate_interval }}               « 59,8 % – 85,8 % » (Wilson bounds, around the rate)
+{{ rate|rate_low }}, {{ rate|rate_high }} « 59,8 % », « 85,8 % » (the same bounds, one by one)
+{{ rate|bar_low }}, {{ rate|bar_high }}   « 59.8 », « 85.8 » (the bounds as SVG coordinates)
 {{ rate.net_rate|points }}             « +96 pts »
 {{ rate.satisfaction_rate|bar }}       « 66.7 » (an SVG width)
 {{ day|long_date }}                    « 1er décembre 2025 » (or |long_date:"DATETIME_FORMAT")
@@ -38,6 +40,26 @@ def rate_interval(rate) -> str:
     return formatting.interval_text(
         rate.wilson_low, rate.wilson_high, around=rate.satisfaction_rate
     )
+
+
+def _bounds(rate):
+    if rate is None:
+        return None
+    return formatting.interval_percentages(
+        rate.wilson_low, rate.wilson_high, around=rate.satisfaction_rate
+    )
+
+
+@register.filter
+def rate_low(rate) -> str:
+    bounds = _bounds(rate)
+    return formatting.EMPTY if bounds is None else formatting.percent_text(bounds[0] / 100)
+
+
+@register.filter
+def rate_high(rate) -> str:
+    bounds = _bounds(rate)
+    return formatting.EMPTY if bounds is None else formatting.percent_text(bounds[1] / 100)
 
 
 @register.filter(expects_localtime=True)

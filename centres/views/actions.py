@@ -23,6 +23,7 @@ from ..enums import ActionStatus, Role
 from ..forms.actions import ActionAbandonForm, ActionCloseForm, ActionFilterForm, ActionForm
 from ..models import User
 from ..pagination import page_of
+from ..public_cache import public_page
 from ..queries import (
     action_history,
     action_plan,
@@ -214,6 +215,7 @@ def action_publish(request, code: str, pk: int):
     return redirect(action_url(action))
 
 
+@public_page(centre_kwarg="code")
 @login_not_required
 @require_GET
 @vary_on_cookie

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django.forms",
     "widget_tweaks",
     "dsfr",
@@ -37,14 +38,24 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: its header reaches every response, static files and error pages included.
+    "centres.security.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Development: absolute links follow the served host and port (centres.site).
+    "centres.site.ServedSiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Anonymous public pages from the cache, before the work a cached copy does not need.
+    "centres.public_cache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "centres.public_cache.PrivateWhenSignedInMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Before any view reads the body (CSRF reads it in process_view): a body announced larger
+    # than any upload is refused unread.
+    "centres.uploads.UploadLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -124,19 +135,36 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
-# Brute force: five wrong passwords in a row lock the account for the cool-off period; the
-# sixth attempt is refused before any password check.
+# The number of reverse proxies in front of the application, each appending the address it was
+# reached from to X-Forwarded-For (1 behind the production proxy). Every rate limit and
+# django-axes find the client's address through it (centres.ratelimit.client_address); 0
+# ignores the header, which anyone can write.
+TRUSTED_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+
+# Brute force: five wrong passwords in a row for one account from one address lock that account
+# for that address during the cool-off period (the next attempt is refused before any password
+# check). Someone who knows a staff address cannot lock its owner out: the owner signs in from
+# another address. Password spraying (one password over many accounts) is stopped per address:
+# LOGIN_ADDRESS_FAILURE_LIMIT failed sign-ins from one address within LOGIN_ADDRESS_WINDOW
+# seconds, whatever the accounts, refuse the next ones from it; an office behind one address
+# does not make 20 typos in an hour.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# Locking by IP address too would lock a whole office behind one NAT after five typos; the
-# per-account lock is what protects passwords here.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "centres.forms.accounts.sign_in_username"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+AXES_CLIENT_IP_CALLABLE = "centres.ratelimit.client_address"
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+LOGIN_ADDRESS_WINDOW = env_int("LOGIN_ADDRESS_WINDOW", 3600)  # seconds
+# Password reset: requests per address and per account (existing or not) within the window;
+# beyond, the same neutral answer is given and no e-mail is sent.
+PASSWORD_RESET_ADDRESS_LIMIT = env_int("PASSWORD_RESET_ADDRESS_LIMIT", 10)
+PASSWORD_RESET_ACCOUNT_LIMIT = env_int("PASSWORD_RESET_ACCOUNT_LIMIT", 3)
+PASSWORD_RESET_WINDOW = env_int("PASSWORD_RESET_WINDOW", 3600)  # seconds
 
 # Sessions end after two idle hours and when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 2 * 60 * 60)
@@ -148,6 +176,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language switch (centres.views.language) remembers the choice for a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -201,6 +232,28 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "centres.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Powerful browser features the product never uses, refused to every origin (itself included).
+PERMISSIONS_POLICY = dict.fromkeys(
+    [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ],
+    [],
+)
 
 # Celery: eager (in-process) when no broker is configured, real workers otherwise.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
@@ -238,13 +291,25 @@ LOGGING = {
     },
 }
 
+# Public pages (centres.public_cache): copies kept whole for anonymous visitors until an event
+# changes them or this many seconds pass; browsers and proxies may keep them PUBLIC_PAGE_MAX_AGE.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
+PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 300)
+
 # Survey statistics and protections (see README, Surveys).
 SURVEY_MIN_SAMPLE = env_int("SURVEY_MIN_SAMPLE", 30)  # below: « échantillon insuffisant »
-SURVEY_K_ANONYMITY = env_int("SURVEY_K_ANONYMITY", 5)  # smallest agent group shown
-SURVEY_FAILED_LINK_LIMIT = env_int("SURVEY_FAILED_LINK_LIMIT", 20)  # per IP and window
+SURVEY_K_ANONYMITY = env_int("SURVEY_K_ANONYMITY", 5)  # smallest group shown, smallest batch
+# Embedded mode has no Celery beat: there a submission queues the mixer (eager: it runs after
+# the submission's commit, in its own transaction). With real services beat runs it.
+SURVEY_MIX_ON_SUBMIT = env_bool("SURVEY_MIX_ON_SUBMIT", CELERY_TASK_ALWAYS_EAGER)
+SURVEY_FAILED_LINK_LIMIT = env_int("SURVEY_FAILED_LINK_LIMIT", 20)  # per address and window
 SURVEY_FAILED_LINK_WINDOW = env_int("SURVEY_FAILED_LINK_WINDOW", 600)  # seconds
-REVIEW_SUBMIT_LIMIT = env_int("REVIEW_SUBMIT_LIMIT", 5)  # citizen reviews per IP and window
-REVIEW_SUBMIT_WINDOW = env_int("REVIEW_SUBMIT_WINDOW", 3600)  # seconds
+# Citizen reviews sent to one centre from one address within the window (a day). A France
+# Services counter, where citizens share one public address, helps a few dozen people a day
+# with every service together: 100 reviews of one centre a day is out of its reach, not a
+# spammer's, whom the honeypot and moderation stop anyway. Reading the form never counts.
+REVIEW_SUBMIT_LIMIT = env_int("REVIEW_SUBMIT_LIMIT", 100)
+REVIEW_SUBMIT_WINDOW = env_int("REVIEW_SUBMIT_WINDOW", 24 * 60 * 60)  # seconds
 # Exports: a CSV of responses above this many rows (and every XLSX of responses) is written by
 # a worker of the `exports` queue; files stay in a private folder for EXPORT_RETENTION_DAYS.
 EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 100_000)
@@ -252,3 +317,10 @@ EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
 EXPORT_ROOT = Path(env_str("EXPORT_ROOT", str(MEDIA_ROOT / "private" / "exports")))
 # Audit evidence files.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# The largest file any form accepts: uploads stop being read past it (centres.uploads).
+UPLOAD_MAX_BYTES = EVIDENCE_MAX_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "centres.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]

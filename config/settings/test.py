@@ -13,6 +13,8 @@ EXPORT_ROOT = Path(env_str("EXPORT_ROOT", str(MEDIA_ROOT / "private" / "exports"
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "!!MISSING:%s!!"
 # Tests dispatch tasks in-process unless they start a real worker (see tests/conftest.py).
 CELERY_TASK_ALWAYS_EAGER = True
+# Tests run the mixer themselves (surveys.services.ballot.ballots_mix), never by timing.
+SURVEY_MIX_ON_SUBMIT = False
 # A Celery worker started by a test must use the test database that pytest created.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["NAME"] = os.environ["TEST_DATABASE_NAME"]

@@ -124,6 +124,9 @@ class EvidenceForm(forms.Form):
     site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False)
 
     def __init__(self, *args, audit, **kwargs):
+        # The finding form on the same page has a « Site » too: ids of its own, so that each
+        # label names its own select (the field names, which the view reads, stay the same).
+        kwargs.setdefault("auto_id", "id_evidence_%s")
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = audit.sites.select_related("centre")
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import AppealOutcome, Outcome
-from ._common import TEXT_LIMIT
+from ._common import TEXT_LIMIT, StrictForm
 
 
 class OutcomeForm(forms.Form):
@@ -31,4 +31,14 @@ class AppealReviewForm(forms.Form):
     )
     motivation = forms.CharField(
         label=_("Motivation"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_LIMIT
+    )
+
+
+class ConfirmationForm(StrictForm):
+    """A second decider's answer to a derogation, with their own motivation."""
+
+    note = forms.CharField(
+        label=_("Your motivation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_LIMIT,
     )

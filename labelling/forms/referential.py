@@ -6,9 +6,9 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import LEVEL_ORDER
+from ..enums import LEVEL_ORDER, BelowMinSample
 from ..models import LevelRule
-from ..queries import RULE_COUNTS, RULE_FIELDS, RULE_FRACTIONS
+from ..queries import RULE_CHOICES, RULE_COUNTS, RULE_FIELDS, RULE_FLAGS, RULE_FRACTIONS
 from ._common import StrictForm
 
 # ---------------------------------------------------------------- referential versions
@@ -50,6 +50,18 @@ class ReferentialVersionForm(StrictForm):
                     label=capfirst(LevelRule._meta.get_field(name).verbose_name),
                     min_value=0,
                     max_value=1_000_000,
+                    initial=getattr(rule, name),
+                )
+            for name in RULE_FLAGS:
+                self.fields[f"{rule.level}-{name}"] = forms.BooleanField(
+                    label=capfirst(LevelRule._meta.get_field(name).verbose_name),
+                    required=False,
+                    initial=getattr(rule, name),
+                )
+            for name in RULE_CHOICES:
+                self.fields[f"{rule.level}-{name}"] = forms.ChoiceField(
+                    label=capfirst(LevelRule._meta.get_field(name).verbose_name),
+                    choices=BelowMinSample.choices,
                     initial=getattr(rule, name),
                 )
         for engagement in self.engagements:
@@ -97,7 +109,10 @@ class ReferentialVersionForm(StrictForm):
                         name: (data[f"{rule.level}-{name}"] / 100).quantize(Decimal("0.0001"))
                         for name in RULE_FRACTIONS
                     },
-                    **{name: data[f"{rule.level}-{name}"] for name in RULE_COUNTS},
+                    **{
+                        name: data[f"{rule.level}-{name}"]
+                        for name in RULE_COUNTS + RULE_FLAGS + RULE_CHOICES
+                    },
                 }
                 for rule in self.rules
             },

@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from centres.access import scope_of
 from centres.enums import Role
+from centres.formatting import date_text
 from centres.models import Structure, User
+from centres.public_cache import public_cache_touch
 
 from ..access import is_on_audit_team
 from ..enums import (
@@ -81,6 +83,7 @@ def _move(application: Application, *, to: str, by: User | None, note: str = "")
     )
     application.status = to
     application.save(update_fields=["status"])
+    public_cache_touch(structure_id=application.structure_id)
 
 
 def _require_status(application: Application, *allowed: str) -> None:
@@ -96,6 +99,49 @@ def _require_text(text: str, what: str) -> str:
     if not text:
         raise LabelError(_("%(what)s is required.") % {"what": what})
     return text
+
+
+def _require_final_results(application: Application) -> None:
+    """No proposal or decision on a moving basis: every campaign of the structure that
+    overlaps the evaluated period must be over (its closing day past, so that no link can
+    still be answered) and its answers counted (none left in the ballot box)."""
+    from surveys.models import Ballot, Campaign
+
+    running = (
+        Campaign.objects.filter(
+            structure_id=application.structure_id,
+            opens_on__lte=application.survey_end,
+            closes_on__gte=max(application.survey_start, timezone.localdate()),
+        )
+        .order_by("closes_on", "slug")
+        .first()
+    )
+    if running is not None:
+        raise LabelError(
+            _(
+                "The campaign « %(name)s » of the evaluated period still runs until %(day)s: "
+                "its results are not final. This step is possible once it is closed."
+            )
+            % {"name": running.name, "day": date_text(running.closes_on)}
+        )
+    waiting = (
+        Ballot.objects.filter(
+            campaign__structure_id=application.structure_id,
+            campaign__opens_on__lte=application.survey_end,
+            campaign__closes_on__gte=application.survey_start,
+        )
+        .values_list("campaign__name", flat=True)
+        .order_by("campaign__closes_on", "campaign__slug")
+        .first()
+    )
+    if waiting is not None:
+        raise LabelError(
+            _(
+                "The campaign « %(name)s » of the evaluated period still has answers waiting to "
+                "be counted: its results are not final. This step is possible once they are."
+            )
+            % {"name": waiting}
+        )
 
 
 def _deny(message: str):

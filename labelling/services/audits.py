@@ -9,12 +9,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centres.enums import Role
+from centres.formatting import date_text
 from centres.models import Centre, CertificationBody, Structure, User
 from centres.notifications import notify_on_commit
+from centres.uploads import too_large_message
 
 from ..access import may_close_findings
 from ..enums import (
@@ -37,6 +39,7 @@ from ..models import (
     Referential,
 )
 from ..queries import structure_actions
+from ..reports import report_outdated
 from ..sampling import rule_text, sites_draw
 from ._common import (
     LabelError,
@@ -130,6 +133,7 @@ def audit_plan(
             raise LabelError(_("A refused application has no follow-up audit."))
     if end_date < start_date:
         raise LabelError(_("The audit ends before it starts."))
+    _require_dates_in_cycle(application, kind, start_date, end_date)
     team = list(
         User.objects.filter(
             pk__in=team_ids,
@@ -170,6 +174,30 @@ def audit_plan(
     return audit
 
 
+def audit_window(application: Application, kind: str) -> tuple[date, date]:
+    """When an audit may take place: an initial audit within the application's cycle (from the
+    start of the evaluated period to the end of the cycle's year), a follow-up audit within
+    the label's validity."""
+    if kind == AuditKind.INITIAL:
+        return application.survey_start, date(application.cycle, 12, 31)
+    return application.valid_from, application.valid_until
+
+
+def _require_dates_in_cycle(application, kind: str, start_date: date, end_date: date) -> None:
+    first, last = audit_window(application, kind)
+    if first and last and not (first <= start_date and end_date <= last):
+        raise LabelError(
+            _("The audit must take place between %(first)s and %(last)s (%(what)s).")
+            % {
+                "first": date_text(first),
+                "last": date_text(last),
+                "what": _("the application's cycle")
+                if kind == AuditKind.INITIAL
+                else _("the label's validity"),
+            }
+        )
+
+
 @transaction.atomic
 def audit_sites_override(*, audit_id: int, centre_ids: list[int], reason: str, by: User) -> Audit:
     """Replace the sampled sites; the lead auditor must write why."""
@@ -201,6 +229,7 @@ def audit_sites_override(*, audit_id: int, centre_ids: list[int], reason: str, b
         to_status=application.status,
         note=_("Sample changed: %(reason)s") % {"reason": reason},
     )
+    report_outdated(audit)
     return audit
 
 
@@ -223,15 +252,58 @@ def grid_entry_save(
         raise LabelError(_("This site is not in the audit sample."))
     audit, _application = _audit_locked(site.audit_id)
     _require_team(by, audit)
+    _require_started(audit)
     if conformity not in Conformity.values:
         raise LabelError(_("Choose a conformity."))
     criterion = _criterion_of(audit, criterion_id)
+    if conformity not in NC_GRADES and _site_non_conformities(site, criterion).exists():
+        raise LabelError(
+            _(
+                "A non-conformity is recorded on this criterion for this site: it stays graded "
+                "partially conform or non-conform."
+            )
+        )
     entry, _created = GridEntry.objects.update_or_create(
         site=site,
         criterion=criterion,
         defaults={"conformity": conformity, "comment": comment.strip(), "updated_by": by},
     )
+    report_outdated(audit)
     return entry
+
+
+# The grades on which a non-conformity may be recorded; a non-conform entry needs one.
+NC_GRADES = (Conformity.PARTIAL, Conformity.NON_CONFORM)
+NC_KINDS = (FindingKind.MAJOR_NC, FindingKind.MINOR_NC)
+
+
+def _require_started(audit: Audit) -> None:
+    """Visits happen within the plan: nothing is graded or found before the audit starts."""
+    if timezone.localdate() < audit.start_date:
+        raise LabelError(
+            _("The audit visits start on %(day)s: nothing can be recorded before.")
+            % {"day": date_text(audit.start_date)}
+        )
+
+
+def _site_non_conformities(site: AuditSite, criterion: AuditCriterion):
+    return Finding.objects.filter(site=site, criterion=criterion, kind__in=NC_KINDS)
+
+
+def _require_nc_grade(audit: Audit, criterion: AuditCriterion, site_id: int | None) -> None:
+    entries = GridEntry.objects.filter(
+        site__audit=audit, criterion=criterion, conformity__in=NC_GRADES
+    )
+    if site_id is not None:
+        entries = entries.filter(site_id=site_id)
+    if not entries.exists():
+        raise LabelError(
+            _(
+                "A non-conformity is recorded only on a criterion graded partially conform or "
+                "non-conform: grade criterion %(code)s first."
+            )
+            % {"code": criterion.code}
+        )
 
 
 @transaction.atomic
@@ -247,18 +319,24 @@ def finding_add(
     """Record a non-conformity, an observation or a good practice."""
     audit, _application = _audit_locked(audit_id)
     _require_team(by, audit)
+    _require_started(audit)
     if kind not in FindingKind.values:
         raise LabelError(_("Choose the kind of finding."))
     if site_id is not None and not audit.sites.filter(pk=site_id).exists():
         raise LabelError(_("This site is not in the audit sample."))
-    return Finding.objects.create(
+    criterion = _criterion_of(audit, criterion_id)
+    if kind in NC_KINDS:
+        _require_nc_grade(audit, criterion, site_id)
+    finding = Finding.objects.create(
         audit=audit,
         site_id=site_id,
-        criterion=_criterion_of(audit, criterion_id),
+        criterion=criterion,
         kind=kind,
         description=_require_text(description, _("The description")),
         created_by=by,
     )
+    report_outdated(audit)
+    return finding
 
 
 @transaction.atomic
@@ -283,7 +361,7 @@ def finding_close(*, finding_id: int, note: str, by: User, action_id: int | None
     if finding.closed_at:
         raise LabelError(
             _("This finding was already closed on %(date)s.")
-            % {"date": formats.date_format(timezone.localtime(finding.closed_at))}
+            % {"date": date_text(timezone.localtime(finding.closed_at))}
         )
     _require_status(application, S.AUDIT_PLANNED, S.AUDITED, S.FOLLOW_UP)
     note = _require_text(note, _("The closing note"))
@@ -314,6 +392,7 @@ def finding_close(*, finding_id: int, note: str, by: User, action_id: int | None
         action.pk if action else "none",
         by.pk,
     )
+    report_outdated(finding.audit)
     return finding
 
 
@@ -339,26 +418,32 @@ def evidence_max_bytes() -> int:
     return getattr(settings, "EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 
 
+class EvidenceRefused(LabelError):
+    """An evidence file refused for what it is: 413 too large, 415 a type not accepted, 400 a
+    content that does not match its type (or none)."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
 def evidence_check(upload: UploadedFile) -> tuple[str, str]:
     """Check size, extension and content of an evidence file; return (extension, type)."""
     if upload.size > evidence_max_bytes():
-        raise LabelError(
-            _("The file is too large (%(max)s MB at most).")
-            % {"max": evidence_max_bytes() // (1024 * 1024)}
-        )
+        raise EvidenceRefused(too_large_message(evidence_max_bytes()), 413)
     if upload.size == 0:
-        raise LabelError(_("The file is empty."))
+        raise EvidenceRefused(_("The file is empty."), 400)
     extension = Path(upload.name or "").suffix.lower()
     if extension not in EVIDENCE_TYPES:
-        raise LabelError(_("This type of file is not accepted (PDF, images, office documents)."))
+        raise EvidenceRefused(
+            _("This type of file is not accepted (PDF, images, office documents)."), 415
+        )
     content_type, magic = EVIDENCE_TYPES[extension]
     upload.seek(0)
     head = upload.read(2048)
     upload.seek(0)
-    if magic is not None and not head.startswith(magic):
-        raise LabelError(_("The file's content does not match its type."))
-    if magic is None and b"\x00" in head:
-        raise LabelError(_("The file's content does not match its type."))
+    if (magic is not None and not head.startswith(magic)) or (magic is None and b"\x00" in head):
+        raise EvidenceRefused(_("The file's content does not match its type."), 400)
     return extension, content_type
 
 
@@ -399,11 +484,40 @@ def evidence_add(
     return evidence
 
 
+def _require_findings_for_non_conform_entries(audit: Audit) -> None:
+    """Every criterion graded non-conform on a site has its non-conformity recorded."""
+    recorded = Finding.objects.filter(audit=audit, kind__in=NC_KINDS)
+    on_site = set(recorded.values_list("site_id", "criterion_id"))
+    audit_wide = set(recorded.filter(site__isnull=True).values_list("criterion_id", flat=True))
+    missing = [
+        f"{entry.site.centre.city} {entry.criterion.code}"
+        for entry in GridEntry.objects.filter(site__audit=audit, conformity=Conformity.NON_CONFORM)
+        .select_related("site__centre", "criterion")
+        .order_by("site__centre__city", "criterion__code")
+        if (entry.site_id, entry.criterion_id) not in on_site
+        and entry.criterion_id not in audit_wide
+    ]
+    if missing:
+        raise LabelError(
+            _(
+                "Record the non-conformity of each criterion graded non-conform before "
+                "submitting the grid: %(missing)s."
+            )
+            % {"missing": ", ".join(missing)}
+        )
+
+
 @transaction.atomic
 def audit_close(*, audit_id: int, by: User, conclusion: str = "") -> Audit:
     """Close an audit: every criterion assessed on every site; the application moves on."""
     audit, application = _audit_locked(audit_id)
     _require_lead(by, audit)
+    if timezone.localdate() < audit.start_date:
+        raise LabelError(
+            _("The audit cannot be closed before it starts on %(day)s.")
+            % {"day": date_text(audit.start_date)}
+        )
+    _require_findings_for_non_conform_entries(audit)
     if audit.kind == AuditKind.INITIAL:
         criteria = AuditCriterion.objects.filter(
             engagement__referential_id=application.referential_id
@@ -434,4 +548,5 @@ def audit_close(*, audit_id: int, by: User, conclusion: str = "") -> Audit:
             to_status=application.status,
             note=audit.conclusion,
         )
+    report_outdated(audit)
     return audit

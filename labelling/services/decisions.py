@@ -6,17 +6,21 @@ import logging
 from datetime import date
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centres.models import User
+from centres.models import Structure, User
 from centres.notifications import notify_on_commit
 
-from ..decision_log import log_append
+from ..access import eligible_appeal_examiners, may_examine_appeal
+from ..decision_log import actor_label, log_append
 from ..enums import (
+    LEVEL_ORDER,
     AppealOutcome,
     CertificateStatus,
+    DerogationStatus,
     LogKind,
     Outcome,
 )
@@ -25,6 +29,7 @@ from ..models import (
     Application,
     Certificate,
     Decision,
+    Derogation,
     Proposal,
 )
 from ..notifications import notify_label_status_on_commit
@@ -37,6 +42,7 @@ from ._common import (
     _locked,
     _move,
     _require_correspondent,
+    _require_final_results,
     _require_independent_decider,
     _require_lead,
     _require_status,
@@ -59,6 +65,7 @@ def proposal_make(*, application_id: int, outcome: str, motivation: str, by: Use
     if audit is None:
         raise LabelError(_("There is no audit for this application."))
     _require_lead(by, audit)
+    _require_final_results(application)
     if outcome not in Outcome.values:
         raise LabelError(_("Choose the proposed level."))
     motivation = _require_text(motivation, _("The motivation"))
@@ -96,17 +103,20 @@ def _grant(
     motivation: str,
     by: User,
     decided_on: date,
+    scorecard: dict | None = None,
+    derogation: Derogation | None = None,
 ) -> Decision:
     from ..scorecard import scorecard_build
 
-    scorecard = scorecard_build(application)
+    scorecard = scorecard or scorecard_build(application)
     granted = outcome != Outcome.REFUSED
     decision = Decision.objects.create(
         application=application,
         proposal=proposal,
         outcome=outcome,
         motivation=motivation,
-        decided_by=by,
+        decided_by=derogation.requested_by if derogation else by,
+        confirmed_by=by if derogation else None,
         decided_on=decided_on,
         decided_at=timezone.now(),
         referential=application.referential,
@@ -135,11 +145,33 @@ def _grant(
                 json.dumps(scorecard, sort_keys=True, separators=(",", ":")).encode()
             ).hexdigest(),
             "scorecard_result": scorecard["result"],
+            **(_derogation_payload(derogation) if derogation else {}),
         },
     )
     if granted:
         certificate_request(decision=decision)
     return decision
+
+
+def _derogation_payload(derogation: Derogation) -> dict:
+    return {
+        "derogation": {
+            "requested_by": actor_label(derogation.requested_by),
+            "confirmed_by": actor_label(derogation.answered_by),
+            "motivation": derogation.motivation,
+            "confirmation": derogation.answer_note,
+        }
+    }
+
+
+def outcome_rank(outcome: str) -> int:
+    """0 for a refusal, then 1 (Bronze), 2 (Argent), 3 (Or)."""
+    return LEVEL_ORDER.index(outcome) + 1 if outcome in LEVEL_ORDER else 0
+
+
+def is_derogation(outcome: str, *, scorecard_result: str, proposed: str) -> bool:
+    """A decision above the scorecard's level or above the proposal needs a second decider."""
+    return outcome_rank(outcome) > min(outcome_rank(scorecard_result), outcome_rank(proposed))
 
 
 @transaction.atomic
@@ -151,41 +183,174 @@ def decision_take(
     by: User,
     decided_on: date | None = None,
 ) -> Decision:
-    """A decider who did not audit decides; the scorecard and referential version are frozen."""
+    """A decider who did not audit decides; the scorecard and referential version are frozen.
+
+    Above the scorecard's level or the proposal, the decision is a derogation: it waits for a
+    second decider (derogation_confirm), and this returns the Derogation."""
+    from ..scorecard import scorecard_build
+
     application = _locked(application_id)
     _require_independent_decider(by, application)
     _require_status(application, S.PROPOSED)
+    _require_final_results(application)
     if outcome not in Outcome.values:
         raise LabelError(_("Choose the decided level."))
     motivation = _require_text(motivation, _("The motivation"))
+    if _pending_derogation(application) is not None:
+        raise LabelError(_("A derogation is already waiting for a second decider."))
     proposal = application.proposals.order_by("-proposed_at").first()
+    decided_on = decided_on or timezone.localdate()
+    scorecard = scorecard_build(application)
+    if is_derogation(outcome, scorecard_result=scorecard["result"], proposed=proposal.outcome):
+        return _derogation_request(
+            application, proposal, outcome, motivation, by, decided_on, scorecard["result"]
+        )
     decision = _grant(
         application,
         proposal=proposal,
         outcome=outcome,
         motivation=motivation,
         by=by,
-        decided_on=decided_on or timezone.localdate(),
+        decided_on=decided_on,
+        scorecard=scorecard,
     )
     _move(application, to=S.DECIDED, by=by, note=motivation)
     notify_on_commit("decision_taken", decision)
     return decision
 
 
+def _pending_derogation(application: Application) -> Derogation | None:
+    return application.derogations.filter(status=DerogationStatus.PENDING).first()
+
+
+def _derogation_request(
+    application, proposal, outcome, motivation, by, decided_on, scorecard_result
+) -> Derogation:
+    derogation = Derogation.objects.create(
+        application=application,
+        proposal=proposal,
+        outcome=outcome,
+        scorecard_result=scorecard_result,
+        motivation=motivation,
+        decided_on=decided_on,
+        requested_by=by,
+        requested_at=timezone.now(),
+    )
+    log_append(
+        kind=LogKind.DEROGATION,
+        application_id=application.pk,
+        actor=by,
+        payload={
+            "derogation": derogation.pk,
+            "outcome": outcome,
+            "proposed_outcome": proposal.outcome,
+            "scorecard_result": scorecard_result,
+            "motivation": motivation,
+        },
+    )
+    return derogation
+
+
+def _derogation_answer(application_id: int, note: str, by: User) -> tuple:
+    application = _locked(application_id)
+    _require_independent_decider(by, application)
+    _require_status(application, S.PROPOSED)
+    _require_final_results(application)
+    derogation = _pending_derogation(application)
+    if derogation is None:
+        raise LabelError(_("No derogation is waiting for a second decider."))
+    if derogation.requested_by_id == by.pk:
+        _deny(_("You asked for this derogation: a second decider must confirm it."))
+    if not may_examine_appeal(by, application):
+        # After an appeal, whoever decided on the case before is not independent of it.
+        _deny(_("You already decided on this application: another decider must confirm."))
+    derogation.answer_note = _require_text(note, _("The motivation"))
+    derogation.answered_by = by
+    derogation.answered_at = timezone.now()
+    return application, derogation
+
+
+@transaction.atomic
+def derogation_confirm(*, application_id: int, note: str, by: User) -> Decision:
+    """A second decider confirms a derogation: the decision is taken, with both names."""
+    application, derogation = _derogation_answer(application_id, note, by)
+    decision = _grant(
+        application,
+        proposal=derogation.proposal,
+        outcome=derogation.outcome,
+        motivation=derogation.motivation,
+        by=by,
+        decided_on=derogation.decided_on,
+        derogation=derogation,
+    )
+    derogation.status = DerogationStatus.CONFIRMED
+    derogation.decision = decision
+    derogation.save()
+    _move(application, to=S.DECIDED, by=by, note=derogation.answer_note)
+    notify_on_commit("decision_taken", decision)
+    return decision
+
+
+@transaction.atomic
+def derogation_decline(*, application_id: int, note: str, by: User) -> Derogation:
+    """A second decider declines a derogation: the application waits for another decision."""
+    application, derogation = _derogation_answer(application_id, note, by)
+    derogation.status = DerogationStatus.DECLINED
+    derogation.save()
+    log_append(
+        kind=LogKind.DEROGATION_DECLINED,
+        application_id=application.pk,
+        actor=by,
+        payload={"derogation": derogation.pk, "motivation": derogation.answer_note},
+    )
+    return derogation
+
+
 def certificate_request(*, decision: Decision) -> Certificate:
     """Create the certificate row of a granting decision and queue its rendering after commit."""
     from ..tasks import render_certificate_dispatch
 
-    certificate, _created = Certificate.objects.get_or_create(
+    certificate, created = Certificate.objects.get_or_create(
         decision=decision,
         defaults={
             "number": f"SPP-{decision.decided_on.year}-{decision.pk:06d}",
             "requested_at": timezone.now(),
         },
     )
+    if created:
+        _replace_previous_certificates(certificate, by=decision.decided_by)
     if certificate.status != CertificateStatus.READY:
         transaction.on_commit(partial(render_certificate_dispatch, certificate.pk))
     return certificate
+
+
+def _replace_previous_certificates(certificate: Certificate, *, by: User) -> None:
+    """The structure's earlier certificates are replaced by `certificate`, each logged.
+
+    The structure's row is locked first: two decisions on two cycles of the same structure
+    cannot both leave their certificate valid."""
+    structure_id = certificate.decision.application.structure_id
+    Structure.objects.select_for_update().filter(pk=structure_id).first()
+    previous = (
+        Certificate.objects.select_for_update()
+        .filter(decision__application__structure_id=structure_id, replaced_by__isnull=True)
+        .exclude(pk=certificate.pk)
+        .select_related("decision")
+        .order_by("pk")
+    )
+    for old in previous:
+        old.replaced_by = certificate
+        old.save(update_fields=["replaced_by"])
+        log_append(
+            kind=LogKind.REPLACEMENT,
+            application_id=old.decision.application_id,
+            actor=by,
+            payload={
+                "certificate": old.number,
+                "replaced_by": certificate.number,
+                "decision": certificate.decision_id,
+            },
+        )
 
 
 def _latest_decision(application: Application) -> Decision:
@@ -291,8 +456,32 @@ def appeal_file(*, application_id: int, reason: str, by: User) -> Appeal:
         actor=by,
         payload={"appeal": appeal.pk, "decision": appeal.decision_id, "reason": reason},
     )
+    if not eligible_appeal_examiners(application).exists():
+        transaction.on_commit(partial(appeal_waiting_notify, appeal.pk))
     notify_on_commit("appeal_filed", appeal)
     return appeal
+
+
+def appeal_waiting_notify(appeal_id: int) -> int:
+    """Tell the commission (DITP administrators) that no independent decider can examine an
+    appeal; returns the number of e-mails sent."""
+    from centres.enums import Role
+    from centres.mail import mail_message
+
+    appeal = Appeal.objects.select_related("application__structure").get(pk=appeal_id)
+    recipients = (
+        User.objects.filter(is_active=True, role_assignments__role=Role.DITP_ADMIN)
+        .exclude(email="")
+        .distinct()
+    )
+    context = {"appeal": appeal, "application": appeal.application, "site_url": settings.SITE_URL}
+    sent = 0
+    for user in recipients:
+        sent += mail_message(
+            template="labelling/appeals/emails/appeal_waiting", context=context, to=[user.email]
+        ).send()
+    logger.info("appeal_waiting_notified appeal=%s emails=%s", appeal_id, sent)
+    return sent
 
 
 @transaction.atomic
@@ -311,8 +500,13 @@ def appeal_review(
     appeal = application.appeals.filter(reviewed_at__isnull=True).order_by("-filed_at").first()
     if appeal is None:
         raise LabelError(_("There is no appeal to review."))
-    if appeal.decision.decided_by_id == by.pk:
-        _deny(_("You took the contested decision: another decider must review the appeal."))
+    if not may_examine_appeal(by, application):
+        _deny(
+            _(
+                "You decided on or audited this application: a decider independent of the "
+                "case must examine the appeal."
+            )
+        )
     if outcome not in AppealOutcome.values:
         raise LabelError(_("Choose the outcome of the appeal."))
     motivation = _require_text(motivation, _("The motivation"))
@@ -337,17 +531,36 @@ def appeal_review(
     if outcome == AppealOutcome.UPHELD:
         _move(application, to=appeal.previous_status, by=by, note=motivation)
     else:
-        _grant(
-            application,
-            proposal=appeal.decision.proposal,
-            outcome=new_outcome,
-            motivation=motivation,
-            by=by,
-            decided_on=timezone.localdate(),
-        )
-        _move(application, to=S.DECIDED, by=by, note=motivation)
+        _overturn(application, appeal, new_outcome, motivation, by)
     notify_on_commit("appeal_examined", appeal)
     return appeal
+
+
+def _overturn(application, appeal: Appeal, new_outcome: str, motivation: str, by: User) -> None:
+    """The new decision of an overturned appeal; above the scorecard or the proposal it is a
+    derogation too, waiting (application back to « proposed ») for a second decider."""
+    from ..scorecard import scorecard_build
+
+    _require_final_results(application)
+    proposal = appeal.decision.proposal
+    scorecard = scorecard_build(application)
+    today = timezone.localdate()
+    if is_derogation(new_outcome, scorecard_result=scorecard["result"], proposed=proposal.outcome):
+        _move(application, to=S.PROPOSED, by=by, note=motivation)
+        _derogation_request(
+            application, proposal, new_outcome, motivation, by, today, scorecard["result"]
+        )
+        return
+    _grant(
+        application,
+        proposal=proposal,
+        outcome=new_outcome,
+        motivation=motivation,
+        by=by,
+        decided_on=today,
+        scorecard=scorecard,
+    )
+    _move(application, to=S.DECIDED, by=by, note=motivation)
 
 
 @transaction.atomic

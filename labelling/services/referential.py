@@ -11,6 +11,7 @@ from centres.enums import Role
 from centres.models import User
 
 from ..enums import (
+    LEVEL_ORDER,
     ReferentialStatus,
 )
 from ..models import (
@@ -18,7 +19,7 @@ from ..models import (
     LevelRule,
     Referential,
 )
-from ..queries import RULE_FIELDS, referential_changes
+from ..queries import RULE_COUNTS, RULE_FIELDS, RULE_FLAGS, RULE_FRACTIONS, referential_changes
 from ._common import (
     LabelError,
     _deny,
@@ -68,6 +69,73 @@ def _checked(instance, exclude=None):
         instance.full_clean(exclude=exclude)
     except ValidationError as error:
         raise LabelError(" ".join(error.messages)) from error
+
+
+# Counts where a higher level must demand at least as much; the others are maxima.
+_MINIMUM_COUNTS = ("min_citizen_sample", "min_agent_sample")
+
+
+def rule_contradictions(rules) -> list[str]:
+    """A French sentence for every threshold where a higher level demands less than a lower
+    one (a higher level never demands less), empty when the rules are monotonic."""
+    from ..scorecard import percent
+
+    ordered = sorted(
+        (r for r in rules if r.level in LEVEL_ORDER), key=lambda r: LEVEL_ORDER.index(r.level)
+    )
+    problems = []
+    for index, lower in enumerate(ordered):
+        for higher in ordered[index + 1 :]:
+            problems += _pair_contradictions(lower, higher, percent)
+    return problems
+
+
+def _contradiction(name: str, low, high) -> str | None:
+    """The message template when `high` (a higher level's value) demands less than `low`."""
+    if name in RULE_FLAGS:
+        return (
+            _("%(higher)s is less strict than %(lower)s: « %(field)s » is on for %(lower)s only.")
+            if low and not high
+            else None
+        )
+    if name in RULE_COUNTS and name not in _MINIMUM_COUNTS:
+        return (
+            _("%(higher)s allows more than %(lower)s: %(field)s %(high)s > %(low)s.")
+            if high > low
+            else None
+        )
+    return (
+        _("%(higher)s demands less than %(lower)s: %(field)s %(high)s < %(low)s.")
+        if high < low
+        else None
+    )
+
+
+def _pair_contradictions(lower, higher, percent) -> list[str]:
+    problems = []
+    for name in RULE_FRACTIONS + RULE_COUNTS + RULE_FLAGS:
+        low, high = getattr(lower, name), getattr(higher, name)
+        template = _contradiction(name, low, high)
+        if template is None:
+            continue
+        shown = percent if name in RULE_FRACTIONS else str
+        problems.append(
+            template
+            % {
+                "higher": higher.get_level_display(),
+                "lower": lower.get_level_display(),
+                "field": LevelRule._meta.get_field(name).verbose_name,
+                "high": shown(high),
+                "low": shown(low),
+            }
+        )
+    return problems
+
+
+def _require_monotonic(referential: Referential) -> None:
+    problems = rule_contradictions(referential.level_rules.all())
+    if problems:
+        raise LabelError(" ".join(problems))
 
 
 @transaction.atomic
@@ -125,6 +193,7 @@ def referential_version_derive(
             setattr(rule, field_name, value)
         _checked(rule)
         rule.save(update_fields=list(values))
+    _require_monotonic(new)
     if all(change.section == "name" for change in referential_changes(source, new)):
         raise LabelError(
             _("Nothing changed compared with version %(v)s: change a rule, a weight or a wording.")
@@ -148,6 +217,7 @@ def level_rule_update(*, rule_id: int, values: dict, by: User) -> LevelRule:
         setattr(rule, name, value)
     rule.full_clean()
     rule.save()
+    _require_monotonic(rule.referential)
     return rule
 
 
@@ -161,6 +231,7 @@ def referential_activate(*, referential_id: int, by: User) -> Referential:
         raise LabelError(_("Only a draft version can be put in force."))
     if referential.level_rules.count() != 3:
         raise LabelError(_("A version needs rules for Bronze, Silver and Gold."))
+    _require_monotonic(referential)
     Referential.objects.filter(status=ReferentialStatus.ACTIVE).update(
         status=ReferentialStatus.ARCHIVED
     )

@@ -13,6 +13,10 @@ def _public_page(template: str):
 
 urlpatterns = [
     path("", public.home, name="home"),
+    path("trouver-un-service/", public.search, name="search"),
+    path("robots.txt", public.robots_txt, name="robots_txt"),
+    path("sitemap.xml", public.sitemap_index, name="sitemap_index"),
+    path("sitemap-<slug:section>.xml", public.sitemap_section, name="sitemap_section"),
     path("tableau-de-bord/", dashboard.dashboard, name="dashboard"),
     path("accessibilite/", _public_page("pages/accessibility.html"), name="accessibility"),
     path("mentions-legales/", _public_page("pages/legal_notice.html"), name="legal_notice"),

@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from ..views import applications, audits, certificates, findings, referential
+from ..views import (
+    appeals,
+    applications,
+    audits,
+    certificates,
+    decision_log,
+    findings,
+    referential,
+)
 
 app_name = "labelling"
 
@@ -17,6 +25,9 @@ urlpatterns = [
     ),
     path("candidatures/<int:pk>/audit/", audits.audit_plan, name="audit_plan"),
     path("candidatures/<int:pk>/scores/", applications.scorecard, name="scorecard"),
+    path("recours/", appeals.appeal_queue, name="appeal_queue"),
+    path("journal/", decision_log.decision_log, name="decision_log"),
+    path("journal/verifier/", decision_log.decision_log_verify, name="decision_log_verify"),
     path("audits/<int:pk>/", audits.audit_detail, name="audit_detail"),
     path("audits/<int:pk>/action/<slug:action>/", audits.audit_post, name="audit_post"),
     path("audits/<int:pk>/rapport.pdf", audits.audit_report, name="audit_report"),

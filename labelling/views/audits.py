@@ -1,23 +1,29 @@
 """Audits: the plan and its sites, the audit page (findings, evidence, closing), the grids,
 the report PDF."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from centres.access import STAFF_ROLES, role_required, scope_of
 from centres.enums import Role
+from centres.uploads import too_large_response, upload_too_large
 
 from .. import services
 from ..access import (
     get_application,
     get_audit,
+    get_audit_site,
+    readable_sites,
+    scoped_to_readable_sites,
 )
-from ..certificates import audit_report_pdf
 from ..enums import ApplicationStatus as S
 from ..enums import AuditKind
 from ..forms.audits import (
@@ -28,7 +34,8 @@ from ..forms.audits import (
     GridForm,
     SitesOverrideForm,
 )
-from ..models import AuditCriterion, AuditSite, GridEntry
+from ..models import AuditCriterion, GridEntry
+from ..reports import report_build_dispatch, report_is_current
 from ._common import REPORT_ROLES, _conflict
 
 # ---------------------------------------------------------------- audits
@@ -74,7 +81,7 @@ def _criteria(audit):
 
 def _audit_context(request, audit, bound: dict | None = None) -> dict:
     criteria = _criteria(audit)
-    sites = audit.sites.select_related("centre").order_by("centre__city")
+    sites = readable_sites(request.user, audit).order_by("centre__city")
     filled = {
         row["site_id"]: row["count"]
         for row in GridEntry.objects.filter(site__audit=audit)
@@ -101,8 +108,12 @@ def _audit_context(request, audit, bound: dict | None = None) -> dict:
         "sites": [(site, filled.get(site.pk, 0)) for site in sites],
         "criteria_count": criteria_count,
         "team": audit.team.order_by("full_name"),
-        "findings": audit.findings.select_related("criterion", "site__centre"),
-        "evidence": audit.evidence.select_related("site__centre", "uploaded_by"),
+        "findings": scoped_to_readable_sites(
+            user, audit.application, audit.findings.select_related("criterion", "site__centre")
+        ),
+        "evidence": scoped_to_readable_sites(
+            user, audit.application, audit.evidence.select_related("site__centre", "uploaded_by")
+        ),
         "is_lead": lead,
         "is_member": member,
         "can_report": scope_of(user).has(*REPORT_ROLES),
@@ -130,6 +141,8 @@ def audit_post(request, pk: int, action: str):
     }
     if action not in forms:
         raise Http404
+    if upload_too_large(request):  # the upload handler stopped reading the file
+        return too_large_response(request)
     form = forms[action]()
     if not form.is_valid():
         context = _audit_context(request, audit, bound={action: form})
@@ -164,7 +177,9 @@ def audit_post(request, pk: int, action: str):
     except services.LabelError as error:
         form.add_error(None, str(error))
         context = _audit_context(request, audit, bound={action: form})
-        return render(request, "labelling/audits/audit_detail.html", context, status=409)
+        # A refused file says why (413, 415, 400); a step the audit does not allow is a 409.
+        status = getattr(error, "status", 409)
+        return render(request, "labelling/audits/audit_detail.html", context, status=status)
     messages.success(request, _("Saved."))
     if action == "close":
         return redirect("labelling:application_detail", pk=audit.application_id)
@@ -174,10 +189,25 @@ def audit_post(request, pk: int, action: str):
 @role_required(*REPORT_ROLES)
 @require_GET
 def audit_report(request, pk: int):
+    """The stored report PDF, served at once; while a new one is built, a page that says so
+    (202) and that the browser reloads (labelling.reports)."""
     audit = get_audit(request.user, pk)
-    pdf = audit_report_pdf(audit)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="rapport-audit-{audit.pk}.pdf"'
+    if not report_is_current(audit):
+        # Queued after commit (at once here, outside a transaction): eager in development, so
+        # the report is then ready; a worker's in production.
+        transaction.on_commit(partial(report_build_dispatch, audit.pk))
+        audit.refresh_from_db()
+    if not report_is_current(audit):
+        return render(
+            request, "labelling/audits/audit_report_pending.html", {"audit": audit}, status=202
+        )
+    response = FileResponse(
+        audit.report_file.open("rb"),
+        as_attachment=True,
+        filename=f"rapport-audit-{audit.pk}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Checksum-SHA256"] = audit.report_sha256
     return response
 
 
@@ -185,7 +215,7 @@ def audit_report(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def audit_grid(request, pk: int, site_pk: int):
     audit = get_audit(request.user, pk)
-    site = get_object_or_404(AuditSite.objects.select_related("centre"), pk=site_pk, audit=audit)
+    site = get_audit_site(request.user, audit, site_pk)
     criteria = list(_criteria(audit))
     entries = {e.criterion_id: e for e in GridEntry.objects.filter(site=site)}
     form = GridForm(request.POST or None, criteria=criteria, entries=entries)
@@ -198,16 +228,18 @@ def audit_grid(request, pk: int, site_pk: int):
                 status=400,
             )
         try:
-            for criterion in criteria:
-                conformity = form.cleaned_data[f"c{criterion.pk}"]
-                if conformity:
-                    services.grid_entry_save(
-                        site_id=site.pk,
-                        criterion_id=criterion.pk,
-                        conformity=conformity,
-                        comment=form.cleaned_data[f"m{criterion.pk}"],
-                        by=request.user,
-                    )
+            # All or nothing, and one report build for the whole grid (labelling.reports).
+            with transaction.atomic():
+                for criterion in criteria:
+                    conformity = form.cleaned_data[f"c{criterion.pk}"]
+                    if conformity:
+                        services.grid_entry_save(
+                            site_id=site.pk,
+                            criterion_id=criterion.pk,
+                            conformity=conformity,
+                            comment=form.cleaned_data[f"m{criterion.pk}"],
+                            by=request.user,
+                        )
         except services.LabelError as error:
             return _conflict(request, str(error))
         except PermissionDenied:

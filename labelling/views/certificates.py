@@ -7,10 +7,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from centres.access import STAFF_ROLES, role_required
+from centres.public_cache import public_page
 
 from ..access import (
     get_certificate,
 )
+from ..decision_log import chain_head
 from ..enums import CertificateStatus, VerificationStatus
 from ..queries import certificate_state, certificates_checked
 
@@ -40,12 +42,15 @@ def certificate_download(request, pk: int):
     )
 
 
+@public_page()
 @login_not_required
 @require_GET
 def verify(request, token: str):
     certificate = get_object_or_404(
         certificates_checked().select_related(
-            "decision__application__structure", "decision__application__certification_body"
+            "decision__application__structure",
+            "decision__application__certification_body",
+            "replaced_by__decision",
         ),
         public_token=token,
     )
@@ -59,5 +64,6 @@ def verify(request, token: str):
             "structure": certificate.decision.application.structure,
             "status": status,
             "status_label": VerificationStatus(status).label,
+            "chain_head": chain_head(),
         },
     )

@@ -13,7 +13,14 @@ from centres.enums import Role
 from centres.pagination import page_of
 
 from .. import services
-from ..access import get_application, get_evidence, get_finding, may_close_findings
+from ..access import (
+    get_application,
+    get_evidence,
+    get_finding,
+    may_close_findings,
+    may_read_scorecard,
+    scoped_to_readable_sites,
+)
 from ..enums import ApplicationStatus as S
 from ..evidence import (
     EvidenceUnavailable,
@@ -48,7 +55,10 @@ def finding_list(request, pk: int):
             }
         else:
             status = 400
-    page = page_of(request, application_findings(application, **criteria), FINDINGS_PER_PAGE)
+    findings = scoped_to_readable_sites(
+        request.user, application, application_findings(application, **criteria)
+    )
+    page = page_of(request, findings, FINDINGS_PER_PAGE)
     closable_audits = set()
     if application.status in CLOSING_STATUSES:
         closable_audits = {a.pk for a in audits if may_close_findings(request.user, application, a)}
@@ -57,6 +67,7 @@ def finding_list(request, pk: int):
         "labelling/findings/finding_list.html",
         {
             "application": application,
+            "can_read_scorecard": may_read_scorecard(request.user),
             "filters": filters,
             "is_filtered": any(criteria.values()),
             "page_obj": page,

@@ -1,11 +1,14 @@
-"""Public pages of the label: the home page and a centre's page (results, label, action
-plan, reviews), cached and served without sign-in."""
+"""Public pages of the label: the home page, the search (« Trouver un service ») and a
+centre's page (results, label, action plan, reviews), cached and served without sign-in."""
 
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
@@ -13,22 +16,31 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from centres.enums import ActionStatus
+from centres.models import Centre, Network, Structure
+from centres.pagination import page_of
+from centres.public_cache import cached_or_computed, centre_generation, public_page
 from centres.queries import public_centres, published_actions
+from centres.search import centres_search
 from surveys.models import REVIEW_ANSWER_DAYS
 from surveys.queries.results import (
+    ChartBar,
     engagement_rates,
+    latest_overall_rates,
     min_sample,
     published_citizen_campaigns,
     review_answer_rate,
 )
-from surveys.queries.reviews import published_reviews
+from surveys.queries.reviews import published_reviews, published_reviews_count
 
-from ..enums import EngagementGroup
+from ..enums import EngagementGroup, Outcome
+from ..forms.public import SearchForm
 from ..queries import engagements_in_force, label_statuses
+from ..sitemaps import SITEMAPS
 
 # How long (seconds) browsers, proxies and the server cache may keep a public page's figures.
 PUBLIC_MAX_AGE = 300
 LATEST_REVIEWS = 5
+SEARCH_PAGE_SIZE = 20
 OVERALL = "overall"
 
 
@@ -41,30 +53,90 @@ def _public(request, response):
     return response
 
 
+def _programme_figures() -> dict:
+    """The programme's figures, recomputed at most every PUBLIC_MAX_AGE seconds: at scale
+    they read every structure's label (more than a second), and an event anywhere gives the
+    home page a new generation; a figure a few minutes old is still the programme's."""
+    key = f"programme_figures:v1:{get_language()}:{timezone.localdate().isoformat()}"
+    return cached_or_computed(key, _programme_figures_read, PUBLIC_MAX_AGE)
+
+
+def _programme_figures_read() -> dict:
+    """What the home page says of the programme: its size and its labels by level."""
+    structure_ids = list(Structure.objects.filter(is_active=True).values_list("pk", flat=True))
+    labels = label_statuses(structure_ids, today=timezone.localdate())
+    valid = [label for label in labels.values() if label.is_valid]
+    levels = [
+        {"level": label, "count": sum(1 for item in valid if item.level == value)}
+        for value, label in Outcome.choices
+        if any(item.level == value for item in valid)
+    ]
+    return {
+        "networks": Network.objects.filter(is_active=True).count(),
+        "structures": len(structure_ids),
+        "centres": Centre.objects.filter(is_active=True, structure__is_active=True).count(),
+        "labelled": len(valid),
+        "levels": levels,
+        "reviews": published_reviews_count(),
+    }
+
+
+@public_page()
 @login_not_required
 @require_GET
 def home(request):
-    """Public home: what the label is, the engagements and the centres with their label."""
+    """Public home: what the label is, the programme's figures, the engagements, the search."""
     engagements = list(engagements_in_force())
     groups = [
         {"label": label, "engagements": [e for e in engagements if e.group == value]}
         for value, label in EngagementGroup.choices
     ]
-    centres = list(public_centres())
-    labels = label_statuses({c.structure_id for c in centres}, today=timezone.localdate())
-    rows = [{"centre": c, "label": labels.get(c.structure_id)} for c in centres]
     return _public(
         request,
         render(
             request,
             "labelling/public/home.html",
-            {"engagement_groups": groups, "centres": rows},
+            {
+                "engagement_groups": groups,
+                "figures": _programme_figures(),
+                "form": SearchForm(),
+            },
         ),
     )
 
 
+def _search_rows(centres: list) -> list[dict]:
+    """Each result with its structure's label and its latest overall satisfaction."""
+    labels = label_statuses({c.structure_id for c in centres}, today=timezone.localdate())
+    rates = latest_overall_rates([c.pk for c in centres])
+    return [
+        {"centre": c, "label": labels.get(c.structure_id), "rate": rates.get(c.pk)} for c in centres
+    ]
+
+
+@public_page(params=["q", "page"])
+@login_not_required
+@require_GET
+def search(request):
+    """« Trouver un service »: centres by name, city, postal code, department or network."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        context = {"form": form, "page": None, "rows": [], "query": ""}
+        return render(request, "labelling/public/search.html", context, status=400)
+    query = form.cleaned_data["q"]
+    page = page_of(request, centres_search(query), SEARCH_PAGE_SIZE)
+    context = {
+        "form": form,
+        "query": query,
+        "page": page,
+        "rows": _search_rows(list(page.object_list)),
+        "min_sample": min_sample(),
+    }
+    return _public(request, render(request, "labelling/public/search.html", context))
+
+
 @dataclass(frozen=True)
-class ResultRow:
+class ResultRow(ChartBar):
     """One engagement (or the overall question) of a centre's citizen results."""
 
     key: int | str
@@ -76,18 +148,6 @@ class ResultRow:
     def shown(self) -> bool:
         """A rate is published only on a sufficient sample."""
         return self.rate.n > 0 and not self.rate.insufficient_sample
-
-    @property
-    def bar_percent(self) -> str:
-        return f"{self.rate.satisfaction_rate * 100:.1f}" if self.shown else "0"
-
-    @property
-    def low_percent(self) -> str:
-        return f"{self.rate.wilson_low * 100:.1f}" if self.shown else "0"
-
-    @property
-    def high_percent(self) -> str:
-        return f"{self.rate.wilson_high * 100:.1f}" if self.shown else "0"
 
 
 def _centre_figures(centre) -> dict:
@@ -143,11 +203,14 @@ def _centre_figures(centre) -> dict:
 
 
 def centre_figures_cache_key(code: str, language: str | None = None) -> str:
-    """Per centre, language (labels are translated) and day (a validity can end overnight)."""
+    """Per centre and its generation (public_cache_touch), language (labels are translated)
+    and day (a validity can end overnight)."""
     language = language or get_language()
-    return f"public_centre:v1:{code}:{language}:{timezone.localdate().isoformat()}"
+    day = timezone.localdate().isoformat()
+    return f"public_centre:v2:{code}:{centre_generation(code)}:{language}:{day}"
 
 
+@public_page(centre_kwarg="code")
 @login_not_required
 @require_GET
 def public_centre(request, code: str):
@@ -176,3 +239,48 @@ def public_centre(request, code: str):
             },
         ),
     )
+
+
+# Disallowed for crawlers: signed-in areas, single-use survey links, forms, the language switch.
+ROBOTS_DISALLOW = (
+    "/s/",
+    "/enquetes/",
+    "/api/",
+    "/centres/",
+    "/label/",
+    "/tableau-de-bord/",
+    "/connexion/",
+    "/deconnexion/",
+    "/mot-de-passe/",
+    "/langue/",
+    "/avis/*/donner-mon-avis/",
+    "/avis/*/merci/",
+    "/healthz",
+)
+
+
+@public_page()
+@login_not_required
+@require_GET
+def robots_txt(request):
+    """robots.txt: the public pages may be indexed, nothing else; where the sitemap is."""
+    lines = ["User-agent: *", "Allow: /label/verifier/"]
+    lines += [f"Disallow: {path}" for path in ROBOTS_DISALLOW]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap_index'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@public_page(params=["p"])
+@login_not_required
+@require_GET
+def sitemap_index(request):
+    """The sitemap index: one file per SITEMAP_PAGE_SIZE addresses."""
+    return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
+
+
+@public_page(params=["p"])
+@login_not_required
+@require_GET
+def sitemap_section(request, section: str):
+    """One file of the sitemap (?p= for the next files of a section)."""
+    return sitemap_views.sitemap(request, SITEMAPS, section=section)

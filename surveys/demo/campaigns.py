@@ -3,29 +3,44 @@
 Citizens: 98 % satisfied overall (84 % very, 14 % rather); agents: 77 % feel part of the
 continuous-improvement approach. Answers are synthetic, spread over the 20 centres and the
 campaign days; raw responses and their rollups are inserted in bulk, consistently (so
-reconcile_rollups passes on demo data)."""
+reconcile_rollups passes on demo data). They are dated the way the mixer dates them
+(surveys.services.ballot): citizen answers by batches of at least k per centre and day,
+agent answers on the campaign's first day."""
 
 import random
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from centres.models import Centre, Structure
 
 from ..defaults import AGENT_CODE, CITIZEN_CODE, default_questionnaires_seed
 from ..enums import DONT_KNOW, NOT_AT_ALL, RATHER, RATHER_NOT, VERY, Channel, QuestionKind
-from ..models import Answer, Campaign, DailyRollup, Question, Questionnaire, Response
-from ..services.campaigns import campaign_create
+from ..models import Answer, Campaign, DailyRollup, Invitation, Question, Questionnaire, Response
+from ..services.campaigns import campaign_create, invitations_issue
+from ..tokens import token_hash, token_new
 from .reviews import reviews_demo_seed
 
 CITIZEN_SLUG = "usagers-2025"
 AGENT_SLUG = "agents-2025"
+# Open now, whenever the demo is seeded: a newcomer answers them from the links `make run`
+# prints. They run from a week ago to a month ahead (moved on if the demo is seeded again later).
+OPEN_CITIZEN_SLUG = "usagers-en-cours"
+OPEN_AGENT_SLUG = "agents-en-cours"
+OPEN_SINCE_DAYS, OPEN_FOR_DAYS = 7, 30
+# Links issued but never answered, beyond one per response (the share a campaign loses).
+UNANSWERED_LINKS_SHARE = 0.25
 CITIZEN_RESPONSES = 4000
 # Overall question, exactly: 84 % very, 14 % rather, 2 % dissatisfied.
 CITIZEN_OVERALL = {VERY: 3360, RATHER: 560, RATHER_NOT: 60, NOT_AT_ALL: 20}
 # Agents, exactly 77 % involved; one small centre shows the k-anonymity suppression.
 AGENT_HEADLINE = {VERY: 185, RATHER: 277, RATHER_NOT: 98, NOT_AT_ALL: 40}
+# Citizen sheets per demo batch (the mixer's batches are at least k = 5; a centre's last
+# batch takes what is left, at least 5 with the demo's 200 answers per centre).
+BATCH = 8
 OTHER_QUESTION_WEIGHTS = {VERY: 78, RATHER: 16, RATHER_NOT: 3, NOT_AT_ALL: 1, DONT_KNOW: 2}
 
 
@@ -46,8 +61,39 @@ def _deal(values: list[str], centres: list[Centre], rng: random.Random, small: i
         start += size
 
 
+def _links_insert(campaign: Campaign, sheets: list[tuple[Centre, date, dict]]) -> None:
+    """The links the campaign issued: one used per response (on its day, and no way back from
+    the response to it), and a quarter more never used, so that « Liens émis » adds up."""
+    expires_at = timezone.make_aware(datetime.combine(campaign.closes_on, time.max))
+    used = Counter((centre.pk, day) for centre, day, _answers in sheets)
+    per_centre = Counter(centre.pk for centre, _day, _answers in sheets)
+    links = [
+        Invitation(
+            campaign=campaign,
+            centre_id=centre_id,
+            token_hash=token_hash(token_new()),
+            expires_at=expires_at,
+            used_on=day,
+        )
+        for (centre_id, day), count in used.items()
+        for _ in range(count)
+    ]
+    links += [
+        Invitation(
+            campaign=campaign,
+            centre_id=centre_id,
+            token_hash=token_hash(token_new()),
+            expires_at=expires_at,
+        )
+        for centre_id, count in per_centre.items()
+        for _ in range(round(count * UNANSWERED_LINKS_SHARE))
+    ]
+    Invitation.objects.bulk_create(links, batch_size=5000)
+
+
 def _insert(campaign: Campaign, sheets: list[tuple[Centre, date, dict]]) -> None:
-    """Insert responses, answers and the matching rollups in bulk."""
+    """Insert responses, answers and the matching rollups in bulk, and the links behind them."""
+    _links_insert(campaign, sheets)
     responses = Response.objects.bulk_create(
         [
             Response(
@@ -119,13 +165,14 @@ def surveys_demo_seed(*, structure: Structure) -> None:
         pool = [value for value, count in CITIZEN_OVERALL.items() for _ in range(count)]
         sheets = []
         for centre, values in _deal(pool, centres, rng):
-            for value in values:
+            for n, value in enumerate(values):
+                if n % BATCH == 0 and len(values) - n >= BATCH:  # a mixer batch: one day
+                    day = citizen.opens_on + timedelta(days=rng.randrange(days))
                 answers = {overall: value}
                 for question in others:
                     answers[question] = rng.choices(
                         list(OTHER_QUESTION_WEIGHTS), list(OTHER_QUESTION_WEIGHTS.values())
                     )[0]
-                day = citizen.opens_on + timedelta(days=rng.randrange(days))
                 sheets.append((centre, day, answers))
         _insert(citizen, sheets)
     agent = _campaign(
@@ -140,9 +187,36 @@ def surveys_demo_seed(*, structure: Structure) -> None:
         headline = agent.questionnaire.questions.get(is_headline=True)
         pool = [value for value, count in AGENT_HEADLINE.items() for _ in range(count)]
         sheets = [
-            (centre, agent.opens_on + timedelta(days=rng.randrange(26)), {headline: value})
+            (centre, agent.opens_on, {headline: value})
             for centre, values in _deal(pool, centres, rng, small=3)
             for value in values
         ]
         _insert(agent, sheets)
+    _open_campaigns_seed(centres)
     reviews_demo_seed(structure=structure)
+
+
+def _open_campaigns_seed(centres: list[Centre]) -> None:
+    """A citizen and an agent campaign open today (no answer yet: the newcomer's comes first)."""
+    today = timezone.localdate()
+    opens_on, closes_on = today - timedelta(days=OPEN_SINCE_DAYS), today + timedelta(OPEN_FOR_DAYS)
+    for slug, name, code in (
+        (OPEN_CITIZEN_SLUG, "Enquête usagers en cours", CITIZEN_CODE),
+        (OPEN_AGENT_SLUG, "Enquête agents en cours", AGENT_CODE),
+    ):
+        if _campaign(slug, name, code, centres, opens_on, closes_on) is None:
+            # Seeded on an earlier day: keep it open from today on.
+            Campaign.objects.filter(slug=slug, closes_on__lt=closes_on).update(closes_on=closes_on)
+
+
+def demo_links_issue() -> dict[str, str]:
+    """A ready single-use link of each open demo campaign (Lille), as paths: {slug: path}."""
+    lille = Centre.objects.filter(code="lille")
+    links = {}
+    for slug in (OPEN_CITIZEN_SLUG, OPEN_AGENT_SLUG):
+        campaign = Campaign.objects.filter(slug=slug).first()
+        if campaign is None:
+            continue
+        [(_centre, token)] = invitations_issue(campaign=campaign, count=1, centres=list(lille))
+        links[slug] = reverse("surveys:answer", kwargs={"token": token})
+    return links

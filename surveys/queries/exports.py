@@ -2,11 +2,13 @@
 
 Rows are generated lazily, page by page (constant memory); on PostgreSQL the CSV of responses
 is written by the database itself (COPY). Every text cell that a spreadsheet could read as a
-formula (starting with = + - @, a tab or a carriage return) is prefixed with an apostrophe."""
+formula (starting with = + - @, a tab or a carriage return, or with a compatibility form of
+them once NFKC-normalised: full-width « ＝ », small « ﹢ »...) is prefixed with an apostrophe."""
 
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import closing
 from datetime import date
@@ -17,11 +19,14 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Case, CharField, F, FilteredRelation, Max, Q, When
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from psycopg import sql
 
+from centres import formatting
 from centres.models import Centre
 
-from ..enums import Audience, ExportKind, QuestionKind
+from ..enums import Audience, ExportKind, QuestionKind, choices_for
 from ..models import Answer, Campaign, Question, Response
 from .results import CITIZEN_SCALE, campaign_results, min_sample, period_rates
 
@@ -39,11 +44,37 @@ OPEN_DATA_HEADER = [
 ]
 
 
+def starts_like_formula(text: str) -> bool:
+    """True when a spreadsheet could run the text: its first character opens a formula once
+    NFKC-normalised (spreadsheets read « ＝1+1 » as « =1+1 »)."""
+    first = text[:1]
+    if first > "\x7f":
+        first = unicodedata.normalize("NFKC", first)
+    return first.startswith(FORMULA_PREFIXES)
+
+
 def neutralise(value):
     """A cell value a spreadsheet will not execute: formulas become plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and starts_like_formula(value):
         return "'" + value
     return value
+
+
+def response_header(questions: Sequence[Question]) -> list[str]:
+    """The header of an export of responses, in the reader's language: the centre, the day,
+    then each question's wording (the machine codes stay in the open-data schema)."""
+    return [_("Centre"), _("Day"), *[question_wording(q) for q in questions]]
+
+
+def question_wording(question: Question) -> str:
+    french = (get_language() or "fr").startswith("fr")
+    return (question.text_fr if french else question.text_en) or question.code
+
+
+def answer_labels(question: Question) -> dict[str, str]:
+    """The label a reader sees for each stored answer value (« Très satisfait(e) » for
+    `very`), empty for a free comment."""
+    return {value: str(label) for value, label in choices_for(question.kind)}
 
 
 CSV_CHUNK_CHARS = 64 * 1024  # characters, or bytes for the COPY of responses
@@ -61,10 +92,15 @@ def csv_lines(rows: Iterable[list]) -> Iterator[str]:
     writerow, prefixes = csv.writer(_Echo(), lineterminator="\r\n").writerow, FORMULA_PREFIXES
     lines, size = ["\ufeff"], 0  # BOM: spreadsheets then read the file as UTF-8
     for row in rows:
-        # neutralise() inlined: this line runs once per row of million-row exports.
+        # neutralise() inlined: this line runs once per row of million-row exports. Only a
+        # non-ASCII first character needs the NFKC look-up (`cell > "\x7f"` tells it without
+        # slicing: a string above DEL starts above it, or with DEL, which no prefix is).
         line = writerow(
             [
-                "'" + cell if cell.__class__ is str and cell.startswith(prefixes) else cell
+                "'" + cell
+                if cell.__class__ is str
+                and (cell.startswith(prefixes) or (cell > "\x7f" and starts_like_formula(cell)))
+                else cell
                 for cell in row
             ]
         )
@@ -90,7 +126,8 @@ def response_rows(
     comes from response_csv_chunks() instead (the same rows, written by the database)."""
     questions = list(Question.objects.filter(questionnaire_id=campaign.questionnaire_id))
     codes = {c.pk: c.code for c in centres}
-    yield ["centre", "day", *[q.code for q in questions]]
+    yield response_header(questions)
+    labels = [answer_labels(q) for q in questions]
     columns = {
         f"q{q.pk}": Max(
             Case(
@@ -130,7 +167,11 @@ def response_rows(
             cursor.execute(query, params)
             rows = cursor.fetchall()
         for row in rows:
-            yield (codes[row[1]], *row[2:])
+            yield (
+                codes[row[1]],
+                row[2],
+                *[label.get(value, value) for label, value in zip(labels, row[3:], strict=True)],
+            )
         if len(rows) < chunk_size:
             return
         last = rows[-1][0]
@@ -153,7 +194,7 @@ def response_csv_chunks(
     database (a job commits its progress), which a connection busy with a COPY cannot do.
     Closing the generator early cancels the COPY and closes that connection."""
     questions = list(Question.objects.filter(questionnaire_id=campaign.questionnaire_id))
-    header = "".join(csv_lines([["centre", "day", *[q.code for q in questions]]]))
+    header = "".join(csv_lines([response_header(questions)]))
     query = _response_copy(campaign=campaign, centres=centres, questions=questions)
     own = connections.create_connection(DEFAULT_DB_ALIAS)
     try:
@@ -189,20 +230,21 @@ def _response_copy(
     (a day never starts like a formula). The centres come as (id, code) pairs, codes already
     neutralised: joining them is also the scope of the export."""
 
-    # The code of a cell's first character (0 for '', NULL for NULL): cheaper than a regex.
+    # The code of a cell's first character (0 for '', NULL for NULL): cheaper than a regex. A
+    # non-ASCII first character is compared NFKC-normalised, as starts_like_formula() does.
     formula_starts = sql.SQL(", ").join(sql.Literal(ord(prefix)) for prefix in FORMULA_PREFIXES)
 
     def neutralised(column: str) -> sql.Composed:
-        return sql.SQL("CASE WHEN ascii({c}) IN ({starts}) THEN '''' || {c} ELSE {c} END").format(
-            c=sql.Identifier("response", column), starts=formula_starts
-        )
+        return sql.SQL(
+            "CASE WHEN ascii({c}) IN ({starts}) OR (ascii({c}) > 127"
+            " AND ascii(normalize(left({c}, 1), NFKC)) IN ({starts}))"
+            " THEN '''' || {c} ELSE {c} END"
+        ).format(c=sql.Identifier("response", column), starts=formula_starts)
 
     names = [f"q{q.pk}" for q in questions]
     pivot = [
-        sql.SQL("MAX(CASE WHEN a.question_id = {id} THEN a.{column} END) AS {name}").format(
-            id=sql.Literal(q.pk),
-            column=sql.Identifier("text" if q.kind == QuestionKind.COMMENT else "value"),
-            name=sql.Identifier(name),
+        sql.SQL("MAX(CASE WHEN a.question_id = {id} THEN {cell} END) AS {name}").format(
+            id=sql.Literal(q.pk), cell=_answer_cell(q), name=sql.Identifier(name)
         )
         for q, name in zip(questions, names, strict=True)
     ]
@@ -235,52 +277,85 @@ def _response_copy(
     )
 
 
+def _answer_cell(question: Question) -> sql.Composable:
+    """The answer as response_rows() writes it: a comment's text, or the label of a value."""
+    if question.kind == QuestionKind.COMMENT:
+        return sql.SQL("a.text")
+    labels = answer_labels(question)
+    if not labels:
+        return sql.SQL("a.value")
+    cases = sql.SQL(" ").join(
+        sql.SQL("WHEN {value} THEN {label}").format(
+            value=sql.Literal(value), label=sql.Literal(label)
+        )
+        for value, label in labels.items()
+    )
+    return sql.SQL("CASE a.value {cases} ELSE a.value END").format(cases=cases)
+
+
 def response_count(*, campaign: Campaign, centres: list[Centre], limit: int | None = None) -> int:
     """How many responses an export of responses holds (counting stops past `limit`)."""
     responses = Response.objects.filter(campaign=campaign, centre__in=centres).values("id")
     return (responses[: limit + 1] if limit is not None else responses).count()
 
 
+def result_header(audience: str) -> list[str]:
+    """The header of an export of results, in the reader's language; rates are percentages
+    and the net rate is in points, rounded as on the results page (centres.formatting)."""
+    rate = _("Agreement rate (%)") if audience == Audience.AGENT else _("Satisfaction rate (%)")
+    top = _("Strongly agree (%)") if audience == Audience.AGENT else _("Very satisfied (%)")
+    return [
+        _("Table"),
+        _("Key"),
+        _("Heading"),
+        _("Answers (n)"),
+        rate,
+        top,
+        _("Net rate (points)"),
+        _("95 % interval, low bound (%)"),
+        _("95 % interval, high bound (%)"),
+        _("Insufficient sample"),
+        _("Hidden"),
+    ]
+
+
+def result_figures(rate) -> list:
+    """A rate's figures as the results page shows them: rounded, the interval around the rate."""
+    low, high = formatting.interval_percentages(
+        rate.wilson_low, rate.wilson_high, around=rate.satisfaction_rate
+    ) or ("", "")
+    return [
+        rate.n,
+        _pct(rate.satisfaction_rate),
+        _pct(rate.very_satisfied_share),
+        _pct(rate.net_rate),
+        low,
+        high,
+        formatting.yes_no(rate.insufficient_sample),
+    ]
+
+
 def result_rows(*, campaign: Campaign, centres: list[Centre], start: date, end: date):
     """Header, then the figures of the results page, one row per line of each table."""
     figures = campaign_results(campaign=campaign, centres=centres, start=start, end=end)
-    yield [
-        "table",
-        "key",
-        "label",
-        "n",
-        "satisfaction_rate",
-        "very_satisfied_share",
-        "net_rate",
-        "wilson_low",
-        "wilson_high",
-        "insufficient_sample",
-        "hidden",
-    ]
+    yield result_header(campaign.questionnaire.audience)
     tables = [
-        ("engagement", figures.by_engagement),
-        ("centre", figures.by_centre),
-        ("month", figures.by_month),
-        ("total", [figures.total] if figures.total and figures.k else []),
+        (_("engagement"), figures.by_engagement),
+        (_("centre"), figures.by_centre),
+        (_("month"), figures.by_month),
+        (_("total"), [figures.total] if figures.total and figures.k else []),
     ]
     for name, rows in tables:
         for row in rows:
             if row.hidden:
-                yield [name, str(row.key), row.label, "", "", "", "", "", "", "", "true"]
+                yield [name, str(row.key), row.label, *[""] * 7, formatting.yes_no(True)]
                 continue
-            data = row.rate.as_dict()
             yield [
                 name,
                 str(row.key),
                 row.label,
-                data["n"],
-                data["satisfaction_rate"],
-                data["very_satisfied_share"],
-                data["net_rate"],
-                data["wilson_low"],
-                data["wilson_high"],
-                str(data["insufficient_sample"]).lower(),
-                "false",
+                *result_figures(row.rate),
+                formatting.yes_no(False),
             ]
 
 
@@ -327,7 +402,7 @@ def open_data_rows(*, campaign: Campaign, centres: list[Centre], start: date, en
 def _pct(value: float | None) -> Decimal | str:
     """A percentage with one decimal, as a number: a negative net rate is a figure, and must
     not be taken for a formula (and prefixed) like a text cell starting with « - »."""
-    return "" if value is None else Decimal(f"{value * 100:.1f}")
+    return "" if value is None else formatting.percentage(value)
 
 
 def export_rows(*, campaign: Campaign, kind: str, centres: list[Centre]) -> Iterator[list]:

@@ -35,9 +35,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from centres import formatting
 from centres.models import Centre
 
-from ..anonymity import DEFAULT_K, suppressed_cells
+from ..anonymity import k_anonymity, suppressed_cells
 from ..enums import NOT_AT_ALL, VERY, Audience, QuestionKind, ReviewState
 from ..models import REVIEW_ANSWER_DAYS, Campaign, CumulativeRollup, DailyRollup, Question, Review
 from ..stats import DEFAULT_MIN_SAMPLE, Rate
@@ -51,11 +52,6 @@ YES_NO_AS_SCALE = {"yes": VERY, "no": NOT_AT_ALL}
 def min_sample() -> int:
     """Below this n a rate is flagged "insufficient sample" (configurable)."""
     return getattr(settings, "SURVEY_MIN_SAMPLE", DEFAULT_MIN_SAMPLE)
-
-
-def k_anonymity() -> int:
-    """Agent groups smaller than this are never shown (configurable)."""
-    return getattr(settings, "SURVEY_K_ANONYMITY", DEFAULT_K)
 
 
 # What citizen figures count: 4-point satisfaction questions (of citizen campaigns).
@@ -220,13 +216,57 @@ def published_citizen_campaigns(
 
 
 def agent_involvement_rate(*, structure_id: int, start: date, end: date) -> Rate:
-    """Share of agents who feel part of the continuous-improvement approach (k-anonymous)."""
-    campaigns = structure_campaigns(structure_id=structure_id, audience=Audience.AGENT)
-    rates = period_rates(start=start, end=end, campaigns=campaigns, **AGENT_HEADLINE)
-    rate = rates.get(None, Rate(min_n=min_sample()))
-    if rate.answers < k_anonymity():
-        return Rate(min_n=rate.min_n)
-    return rate
+    """Share of agents who feel part of the continuous-improvement approach: the sum of the
+    published structure totals (agent_tables) of the agent campaigns that opened in the period.
+
+    Whole campaigns only, and only those whose total is published: no period, and no
+    difference of two periods, isolates fewer than k agents."""
+    campaigns = (
+        Campaign.objects.filter(
+            structure_id=structure_id,
+            questionnaire__audience=Audience.AGENT,
+            opens_on__gte=start,
+            opens_on__lte=end,
+        )
+        .select_related("questionnaire")
+        .order_by("pk")
+    )
+    totals = [agent_tables(campaign).total for campaign in campaigns]
+    return sum((total for total in totals if total is not None), Rate(min_n=min_sample()))
+
+
+@dataclass(frozen=True)
+class AgentTables:
+    """The only agent figures that leave the product, over the whole campaign: one per centre
+    and one for the campaign (all its centres), with the campaign's one suppression pattern.
+
+    A hidden cell is None: no caller can read it. Every output (page under any filter, CSV,
+    XLSX, survey_results, scorecard) takes its figures from here, so they hide the same cells."""
+
+    by_centre: dict[int, Rate | None]
+    total: Rate | None
+    k: int
+
+
+def agent_tables(campaign: Campaign) -> AgentTables:
+    """A campaign's agent tables, its suppression pattern computed once over them: groups of
+    1 to k-1 agents are hidden, then the smallest others until what the total gives back by
+    subtraction is a group of k or more (surveys.anonymity)."""
+    k = k_anonymity()
+    by_centre = period_rates(
+        start=campaign.opens_on,
+        end=campaign.closes_on,
+        keys=("centre_id",),
+        campaigns=[campaign],
+        **AGENT_HEADLINE,
+    )
+    hidden = suppressed_cells({key: rate.answers for key, rate in by_centre.items()}, k=k)
+    total = sum(by_centre.values(), Rate(min_n=min_sample()))
+    return AgentTables(
+        by_centre={key: None if key in hidden else rate for key, rate in by_centre.items()},
+        total=total if total.answers >= k else None,
+        k=k,
+    )
 
 
 def review_answer_rate(
@@ -263,8 +303,34 @@ def review_answer_rate(
     )
 
 
+class ChartBar:
+    """The SVG coordinates of a row's bar and interval line (centres.formatting: the bar is
+    drawn to the rounded rate, the line to the rounded bounds that contain it). Needs `rate`
+    and `shown`."""
+
+    def _interval(self) -> tuple[str, str]:
+        if not self.shown:
+            return "0", "0"
+        rate = self.rate
+        return formatting.interval_bars(
+            rate.wilson_low, rate.wilson_high, around=rate.satisfaction_rate
+        )
+
+    @property
+    def bar_percent(self) -> str:
+        return formatting.bar_width(self.rate.satisfaction_rate) if self.shown else "0"
+
+    @property
+    def low_percent(self) -> str:
+        return self._interval()[0]
+
+    @property
+    def high_percent(self) -> str:
+        return self._interval()[1]
+
+
 @dataclass
-class Row:
+class Row(ChartBar):
     """One line of a results table (and one bar of its chart)."""
 
     key: object
@@ -272,22 +338,6 @@ class Row:
     rate: Rate
     detail: str = ""
     hidden: bool = False
-
-    @property
-    def bar_percent(self) -> str:
-        """The rate as a percentage with a dot, for SVG attributes."""
-        value = self.rate.satisfaction_rate
-        return "0" if value is None or self.hidden else f"{value * 100:.1f}"
-
-    @property
-    def low_percent(self) -> str:
-        value = self.rate.wilson_low
-        return "0" if value is None else f"{value * 100:.1f}"
-
-    @property
-    def high_percent(self) -> str:
-        value = self.rate.wilson_high
-        return "0" if value is None else f"{value * 100:.1f}"
 
     @property
     def shown(self) -> bool:
@@ -303,7 +353,8 @@ class CampaignResults:
     by_centre: list[Row] = field(default_factory=list)
     by_month: list[Row] = field(default_factory=list)
     total: Row | None = None
-    k: int = 0
+    k: int = 0  # agent campaigns: the k of their tables (0 for citizens)
+    hidden_below: int = 0  # groups smaller than this are hidden (both audiences)
 
 
 def engagement_label(number: int | str | None) -> str:
@@ -319,29 +370,9 @@ def campaign_results(
     centre_ids = [c.pk for c in centres]
     names = {c.pk: c.name for c in centres}
     results = CampaignResults(campaign=campaign, start=start, end=end)
+    results.hidden_below = k_anonymity()
     if campaign.questionnaire.audience == Audience.AGENT:
-        by_centre = period_rates(
-            start=start,
-            end=end,
-            keys=("centre_id",),
-            campaigns=[campaign],
-            centre_id__in=centre_ids,
-            **AGENT_HEADLINE,
-        )
-        results.k = k_anonymity()
-        hidden = suppressed_cells({key: r.answers for key, r in by_centre.items()}, k=results.k)
-        results.by_centre = sorted(
-            (
-                Row(key=key, label=names[key], rate=rate, hidden=key in hidden)
-                for key, rate in by_centre.items()
-            ),
-            key=lambda row: row.label,
-        )
-        total = sum(by_centre.values(), Rate())
-        results.total = Row(
-            key=OVERALL, label=_("All centres"), rate=total, hidden=total.answers < results.k
-        )
-        return results
+        return _agent_results(results, centres=centres)
 
     # Two aggregate queries on the rollups alone (no joins): by question x centre, and by
     # month for the overall question; the rest is summed here.
@@ -360,24 +391,101 @@ def campaign_results(
     for question in questions:
         details.setdefault(question.engagement_number, question.text_fr)
     numbers = sorted(n for n in by_number if n is not None) + ([None] if None in by_number else [])
+    k = results.hidden_below
     results.by_engagement = [
-        Row(
+        _row(
             key=OVERALL if n is None else n,
             label=engagement_label(n),
             rate=by_number[n],
             detail=details.get(n, ""),
+            hidden=0 < by_number[n].answers < k,
         )
         for n in numbers
     ]
+    hidden = suppressed_cells({key: rate.answers for key, rate in by_centre.items()}, k=k)
     results.by_centre = sorted(
-        (Row(key=key, label=names[key], rate=rate) for key, rate in by_centre.items()),
+        (
+            _row(key=key, label=names[key], rate=rate, hidden=key in hidden)
+            for key, rate in by_centre.items()
+        ),
         key=lambda row: row.label,
     )
     overall_ids = [pk for pk, q in scale.items() if q.engagement_number is None]
     by_month = period_rates(keys=(MONTH,), question_id__in=overall_ids, **period)
+    hidden = suppressed_cells({key: rate.answers for key, rate in by_month.items()}, k=k)
     results.by_month = [
-        Row(key=month, label=date_format(month, "YEAR_MONTH_FORMAT"), rate=rate)
+        _row(
+            key=month,
+            label=date_format(month, "YEAR_MONTH_FORMAT"),
+            rate=rate,
+            hidden=month in hidden,
+        )
         for month, rate in sorted(by_month.items())
     ]
     results.total = next((row for row in results.by_engagement if row.key == OVERALL), None)
+    return results
+
+
+def latest_overall_rates(centre_ids: Iterable[int]) -> dict[int, Rate]:
+    """Each centre's overall citizen satisfaction in its latest published campaign, for a
+    list of results, in two queries: the campaigns, then one sum of their daily rollups.
+
+    A closed campaign's daily rows cover its whole period (sealing merges their shards, it
+    does not remove them), so for a page of centres the sum of those rows is the campaign's
+    figure without period_counts' running totals, whose query costs more to build than the
+    few thousand rows it would save here."""
+    latest: dict[int, int] = {}
+    campaigns = published_citizen_campaigns().filter(centres__in=list(centre_ids))
+    for centre, campaign in campaigns.values_list("centres", "pk"):
+        latest.setdefault(centre, campaign)
+    if not latest:
+        return {}
+    rows = (
+        DailyRollup.objects.filter(
+            campaign_id__in=set(latest.values()),
+            centre_id__in=list(latest),
+            question__engagement_number__isnull=True,
+            **CITIZEN_SCALE,
+        )
+        .values("campaign_id", "centre_id", "value")
+        .annotate(total=Sum("count"))
+        .order_by()
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        if latest[row["centre_id"]] == row["campaign_id"]:
+            counts[row["centre_id"]][row["value"]] += row["total"]
+    n = min_sample()
+    return {centre: Rate.from_values(counts.get(centre, {}), min_n=n) for centre in latest}
+
+
+def _row(*, rate: Rate, hidden: bool, **fields) -> Row:
+    """A table line; a hidden one carries no figure at all (an empty Rate)."""
+    return Row(rate=Rate(min_n=rate.min_n) if hidden else rate, hidden=hidden, **fields)
+
+
+def _agent_results(results: CampaignResults, *, centres: list[Centre]) -> CampaignResults:
+    """The agent tables seen through a selection of centres: each selected centre's line
+    (hidden as in the campaign's pattern, whatever the filter), and the campaign's total only
+    when the selection covers every centre with answers (no total of a subset: subtracted
+    from the campaign's, it would give back the others). Whole campaign, whatever the period."""
+    campaign = results.campaign
+    tables = agent_tables(campaign)
+    results.k = tables.k
+    results.start, results.end = campaign.opens_on, campaign.closes_on
+    names = {c.pk: c.name for c in centres}
+    empty = Rate(min_n=min_sample())
+    results.by_centre = sorted(
+        (
+            _row(key=key, label=names[key], rate=rate or empty, hidden=rate is None)
+            for key, rate in tables.by_centre.items()
+            if key in names
+        ),
+        key=lambda row: row.label,
+    )
+    if tables.by_centre and set(tables.by_centre) <= set(names):
+        total = tables.total
+        results.total = _row(
+            key=OVERALL, label=_("All centres"), rate=total or empty, hidden=total is None
+        )
     return results

@@ -44,6 +44,11 @@ def published_reviews(*, centre: Centre) -> QuerySet[Review]:
     )
 
 
+def published_reviews_count() -> int:
+    """How many citizen reviews the programme publishes (the home page's figure)."""
+    return Review.objects.filter(state=ReviewState.PUBLISHED).count()
+
+
 TO_ANSWER, LATE, ANSWERED = "to_answer", "late", "answered"
 
 

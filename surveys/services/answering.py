@@ -3,26 +3,17 @@ submission of an answer sheet."""
 
 import functools
 import logging
-import random
 from dataclasses import dataclass
-from datetime import date, datetime
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from centres.models import Structure
 
-from ..models import (
-    Answer,
-    Campaign,
-    DailyRollup,
-    Invitation,
-    Question,
-    Questionnaire,
-    Response,
-)
+from ..models import Campaign, Invitation, Question, Questionnaire
 from ..tokens import token_hash
-from .rollups import ROLLUP_SHARDS, rollups_increment
+from .ballot import ballot_cast
 
 logger = logging.getLogger(__name__)
 
@@ -134,135 +125,29 @@ def questionnaire_questions(questionnaire: Questionnaire) -> list[Question]:
 def _check_answerable(invitation: Invitation | None) -> None:
     if invitation is None:
         raise InvitationUnknown
-    if invitation.used_on is not None:
+    if invitation.used:
         raise InvitationUsed
     if invitation.expires_at <= timezone.now():
         raise InvitationExpired
 
 
-# Responses ------------------------------------------------------------------------------------
+# Submission -----------------------------------------------------------------------------------
 
 
-def response_submit(*, token: str, answers: list[AnswerInput]) -> Response:
-    """Store an anonymous response, mark its link used and count it, all or nothing.
+def response_submit(*, token: str, answers: list[AnswerInput]) -> str:
+    """Claim the link and drop the sealed sheet into the ballot box (surveys.services.ballot),
+    committed before this returns; return the campaign's slug.
 
-    The link is claimed by an UPDATE that marks it used and locks its row until the commit:
-    concurrent submissions of one link wait, then find it used (InvitationUsed). The response
-    keeps no trace of the invitation."""
-    day, now = timezone.localdate(), timezone.now()
-    if connection.vendor == "postgresql":
-        stored = _response_insert_postgresql(token=token, answers=answers, day=day, now=now)
-    else:
-        with transaction.atomic():
-            stored = _response_insert(token=token, answers=answers, day=day, now=now)
-    if stored is None:
+    The one submission path, the same on every database. The sheet becomes a response when
+    the mixer counts it in a batch of at least k; the link keeps only a used flag."""
+    sheet = [(a.question.pk, a.value, a.text) for a in answers]
+    slug = ballot_cast(token=token, sheet=sheet, now=timezone.now())
+    if slug is None:
         _check_answerable(Invitation.objects.filter(token_hash=token_hash(token)).first())
         raise InvitationUsed  # answerable a moment ago: another submission claimed it
-    response, campaign_slug = stored
-    logger.info("response_stored campaign=%s centre=%s", campaign_slug, response.centre_id)
-    return response
+    logger.info("ballot_cast campaign=%s", slug)
+    if settings.SURVEY_MIX_ON_SUBMIT:
+        from ..tasks import mix_ballots
 
-
-_RESPONSE_FIELDS = ["id", "campaign_id", "centre_id", "questionnaire_id", "day"]
-
-
-def _response_insert(
-    *, token: str, answers: list[AnswerInput], day: date, now: datetime
-) -> tuple[Response, str] | None:
-    """Claim the link, then insert the response, its answers and its rollups (any database)."""
-    claimed = _invitation_claim(token=token, day=day, now=now)
-    if claimed is None:
-        return None
-    campaign_id, centre_id, questionnaire_id, campaign_slug = claimed
-    response = Response.objects.create(
-        campaign_id=campaign_id, centre_id=centre_id, questionnaire_id=questionnaire_id, day=day
-    )
-    Answer.objects.bulk_create(
-        Answer(response=response, question=a.question, value=a.value, text=a.text) for a in answers
-    )
-    rollups_increment(
-        campaign_id=campaign_id,
-        centre_id=centre_id,
-        day=day,
-        values=[(a.question.pk, a.value) for a in answers if a.value],
-    )
-    return response, campaign_slug
-
-
-def _invitation_claim(*, token: str, day: date, now: datetime) -> tuple | None:
-    """Mark an answerable link used, in one UPDATE that also locks its row;
-    (campaign id, centre id, questionnaire id, campaign slug), or None."""
-    invitation = connection.ops.quote_name(Invitation._meta.db_table)
-    campaign = connection.ops.quote_name(Campaign._meta.db_table)
-    sql = (
-        f"UPDATE {invitation} SET used_on = %s "
-        f"WHERE token_hash = %s AND used_on IS NULL AND expires_at > %s "
-        f"RETURNING campaign_id, centre_id, "
-        f"(SELECT questionnaire_id FROM {campaign} WHERE id = {invitation}.campaign_id), "
-        f"(SELECT slug FROM {campaign} WHERE id = {invitation}.campaign_id)"
-    )
-    params = [
-        connection.ops.adapt_datefield_value(day),
-        token_hash(token),
-        connection.ops.adapt_datetimefield_value(now),
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
-
-
-def _response_insert_postgresql(
-    *, token: str, answers: list[AnswerInput], day: date, now: datetime
-) -> tuple[Response, str] | None:
-    """_response_insert in ONE statement of data-modifying CTEs: claim the link, insert the
-    response, its answers and its rollups. A single statement is atomic by itself: one round
-    trip to the database instead of a transaction of six."""
-    table = {
-        model: connection.ops.quote_name(model._meta.db_table)
-        for model in (Invitation, Campaign, Response, Answer, DailyRollup)
-    }
-    params = {"day": day, "hash": token_hash(token), "now": now}
-    ctes = [
-        f"claimed AS (UPDATE {table[Invitation]} SET used_on = %(day)s "
-        f"WHERE token_hash = %(hash)s AND used_on IS NULL AND expires_at > %(now)s "
-        f"RETURNING campaign_id, centre_id)",
-        f"stored AS (INSERT INTO {table[Response]} (campaign_id, centre_id, questionnaire_id, day) "
-        f"SELECT claimed.campaign_id, claimed.centre_id, c.questionnaire_id, %(day)s "
-        f"FROM claimed JOIN {table[Campaign]} c ON c.id = claimed.campaign_id "
-        f"RETURNING id, campaign_id, centre_id, questionnaire_id, day)",
-    ]
-    if answers:
-        rows = []
-        for n, answer in enumerate(answers):
-            params |= {f"q{n}": answer.question.pk, f"v{n}": answer.value, f"t{n}": answer.text}
-            rows.append(f"(%(q{n})s, %(v{n})s, %(t{n})s)")
-        ctes.append(
-            f"answers AS (INSERT INTO {table[Answer]} (response_id, question_id, value, text) "
-            f"SELECT stored.id, a.question_id, a.value, a.text "
-            f"FROM stored, (VALUES {', '.join(rows)}) AS a (question_id, value, text))"
-        )
-    counted = [n for n, answer in enumerate(answers) if answer.value]
-    if counted:
-        params["shard"] = random.randrange(ROLLUP_SHARDS)
-        rows = ", ".join(f"(%(q{n})s, %(v{n})s)" for n in counted)
-        rollup = table[DailyRollup]
-        # Always the same order of rows: two transactions never lock them in opposite orders.
-        ctes.append(
-            f"counted AS (INSERT INTO {rollup} "
-            f"(campaign_id, question_id, centre_id, day, value, shard, count) "
-            f"SELECT stored.campaign_id, r.question_id, stored.centre_id, %(day)s, r.value, "
-            f"%(shard)s, 1 FROM stored, (VALUES {rows}) AS r (question_id, value) "
-            f"ORDER BY r.question_id, r.value "
-            f"ON CONFLICT (campaign_id, question_id, centre_id, day, value, shard) "
-            f"DO UPDATE SET count = {rollup}.count + EXCLUDED.count)"
-        )
-    sql = (
-        f"WITH {', '.join(ctes)} SELECT stored.*, "
-        f"(SELECT slug FROM {table[Campaign]} WHERE id = stored.campaign_id) FROM stored"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    return Response.from_db(connection.alias, _RESPONSE_FIELDS, row[:5]), row[5]
+        mix_ballots.delay_on_commit()
+    return slug

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from centres.mail import mail_message
 from centres.models import Centre
+from centres.public_cache import public_cache_touch
+from centres.site import site_url
 
 from ..models import (
     AgentContact,
@@ -73,6 +75,11 @@ def campaign_can_close_early(campaign: Campaign, today: date) -> bool:
     return campaign.opens_on <= today < campaign.closes_on
 
 
+def campaign_can_issue(campaign: Campaign, today: date) -> bool:
+    """New links work only until the campaign's last day (an upcoming one may issue ahead)."""
+    return today <= campaign.closes_on
+
+
 def campaign_close_early(*, campaign: Campaign, today: date) -> int:
     """End a running campaign today; its unused links then expire with it (count returned).
 
@@ -85,8 +92,9 @@ def campaign_close_early(*, campaign: Campaign, today: date) -> int:
         campaign.save(update_fields=["closes_on"])
         end = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
         shortened = Invitation.objects.filter(
-            campaign=campaign, used_on__isnull=True, expires_at__gt=end
+            campaign=campaign, used=False, expires_at__gt=end
         ).update(expires_at=end)
+        public_cache_touch(structure_id=campaign.structure_id)
     logger.info("campaign_closed_early campaign=%s links=%s", campaign.slug, shortened)
     return shortened
 
@@ -196,7 +204,7 @@ def agent_invitation_send(*, contact_id: int, reminder: bool) -> bool:
             return False
         today = timezone.localdate()
         if reminder:
-            unanswered = contact.invitation and contact.invitation.used_on is None
+            unanswered = contact.invitation and not contact.invitation.used
             if not unanswered or contact.reminded_on or not contact.invited_on:
                 return False
         elif contact.invited_on:
@@ -228,12 +236,11 @@ def agent_invitation_send(*, contact_id: int, reminder: bool) -> bool:
 
 
 def _agent_mail(*, contact: AgentContact, token: str, reminder: bool) -> None:
-    from django.conf import settings
     from django.urls import reverse
 
     context = {
         "campaign": contact.campaign,
-        "url": settings.SITE_URL + reverse("surveys:answer", kwargs={"token": token}),
+        "url": site_url() + reverse("surveys:answer", kwargs={"token": token}),
         "reminder": reminder,
         "expires_at": invitation_expiry(campaign=contact.campaign, now=timezone.now()),
     }

@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from centres.forms.common import FORBIDDEN_CHARACTERS
 from centres.tabular import TabularError, column_positions, read_table
 
-from ..enums import QuestionKind, choices_for
+from ..enums import Audience, QuestionKind, choices_for
+from ..masking import mask_personal_data
 from ..models import COMMENT_MAX_LENGTH, Answer, Campaign, Response, SurveyImport
 from .answering import questionnaire_questions
 from .rollups import rollups_increment, rollups_unseal
@@ -267,7 +268,10 @@ def survey_import_apply(
 
 def sheets_write(*, campaign: Campaign, sheets: list[Sheet]) -> None:
     """Write anonymous answer sheets as responses and answers, and add them to the daily rollups
-    (call inside a transaction). On PostgreSQL the rows go through COPY."""
+    (call inside a transaction). On PostgreSQL the rows go through COPY. As for sheets counted
+    by the mixer, comments are masked before they are stored and agent sheets carry only the
+    campaign's first day (surveys.services.ballot)."""
+    sheets = _anonymised(campaign, sheets)
     if connection.vendor == "postgresql":
         _sheets_copy(campaign, sheets)
     else:
@@ -283,6 +287,18 @@ def sheets_write(*, campaign: Campaign, sheets: list[Sheet]) -> None:
             counts=[counts[v] for v in values],
             shard=0,
         )
+
+
+def _anonymised(campaign: Campaign, sheets: list[Sheet]) -> list[Sheet]:
+    agent = campaign.questionnaire.audience == Audience.AGENT
+    return [
+        Sheet(
+            centre_id=sheet.centre_id,
+            day=campaign.opens_on if agent else sheet.day,
+            answers=[(q, v, mask_personal_data(t)) for q, v, t in sheet.answers],
+        )
+        for sheet in sheets
+    ]
 
 
 def _rollup_counts(sheets: Iterable[Sheet]) -> dict[tuple[int, date], Counter]:

@@ -21,6 +21,8 @@ from centres.enums import Role
 from centres.mail import mail_message
 from centres.models import Action, Centre, User
 from centres.notifications import notify_on_commit
+from centres.public_cache import public_cache_touch
+from centres.site import site_url
 
 from ..enums import RejectionReason, ReviewChannel, ReviewFeeling, ReviewState
 from ..models import REVIEW_ANSWER_DAYS, REVIEW_MAX_LENGTH, REVIEW_REMINDER_DAYS, Review
@@ -88,6 +90,7 @@ def review_publish(
     review.published_at = review.moderated_at = now
     review.moderated_by = by
     review.save(update_fields=fields)
+    public_cache_touch(centre_ids=[review.centre_id])
     notify_on_commit("review_published", review)
     logger.info(
         "review_published review_id=%s centre=%s masked=%s user_id=%s",
@@ -156,6 +159,7 @@ def review_reply(
         review.replied_by = by
         fields += ["replied_at", "replied_by"]
     review.save(update_fields=fields)
+    public_cache_touch(centre_ids=[review.centre_id])
     logger.info(
         "review_replied review_id=%s centre=%s first=%s in_time=%s user_id=%s",
         review.pk,
@@ -257,8 +261,8 @@ def review_clock_advance(*, review_id: int, now: datetime) -> str | None:
     if step is None:
         return None
     centre = review.centre
-    reply_url = settings.SITE_URL + reverse("surveys:review_reply", kwargs={"pk": review.pk})
-    list_url = settings.SITE_URL + reverse("surveys:review_list") + f"?centre={centre.code}"
+    reply_url = site_url() + reverse("surveys:review_reply", kwargs={"pk": review.pk})
+    list_url = site_url() + reverse("surveys:review_list") + f"?centre={centre.code}"
     recipients = [(user, reply_url) for user in _people(Role.REFERENT, centre_id=centre.pk)]
     if step == STEP_BREACH:
         network_id = centre.structure.network_id

@@ -15,10 +15,12 @@ from django.test.signals import setting_changed
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ..enums import Audience
 from ..forms.answering import HONEYPOT_FIELD, SurveyForm, questions_key
 from ..ratelimit import failed_link_record, failed_links_exceeded
 from ..services.answering import (
@@ -80,6 +82,18 @@ class _TooManyAttempts(InvitationError):
     status = 429
 
 
+def _failed_link(request, error: InvitationError, language: str):
+    """An unknown or expired link; past the address's limit, only « too many attempts ».
+
+    A valid link is always served: failures from a shared connection (a France Services
+    counter, a family) never block the citizen who holds a working link."""
+    if error.status in (404, 410):
+        if failed_links_exceeded(request):
+            return _link_problem(request, _TooManyAttempts(), language)
+        failed_link_record(request)
+    return _link_problem(request, error, language)
+
+
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -88,16 +102,12 @@ def answer(request, token: str):
     language = _survey_language(request)
     translation.activate(language)
     request.LANGUAGE_CODE = language
-    if failed_links_exceeded(request):
-        return _link_problem(request, _TooManyAttempts(), language)
     try:
         if not token_is_well_formed(token):
             raise InvitationUnknown
         invitation = invitation_for_token(token)
     except InvitationError as error:
-        if error.status in (404, 410):
-            failed_link_record(request)
-        return _link_problem(request, error, language)
+        return _failed_link(request, error, language)
 
     campaign = invitation.campaign
     questions = questionnaire_questions(campaign.questionnaire)
@@ -107,7 +117,7 @@ def answer(request, token: str):
         )
     form = SurveyForm(request.POST, questions=questions, language=language)
     if form.is_valid():
-        thanks_url = reverse("surveys:thanks") + ("?lang=en" if language == "en" else "")
+        thanks_url = _thanks_url(campaign, language)
         if form.is_spam:
             logger.info("survey_honeypot campaign=%s", campaign.slug)
             return redirect(thanks_url)
@@ -122,6 +132,15 @@ def answer(request, token: str):
         _answer_context(campaign=campaign, form=form, language=language, path=request.path),
         status=400,
     )
+
+
+def _thanks_url(campaign, language: str) -> str:
+    """The thank-you page in the survey's language, in its agents' version for an agent survey
+    (nothing in it tells who answered)."""
+    query = {"lang": "en"} if language == "en" else {}
+    if campaign.questionnaire.audience == Audience.AGENT:
+        query["public"] = "agents"
+    return reverse("surveys:thanks") + (f"?{urlencode(query)}" if query else "")
 
 
 def _answer_context(*, campaign, form, language: str, path: str) -> dict:
@@ -186,4 +205,5 @@ def thanks(request):
     language = _survey_language(request)
     translation.activate(language)
     request.LANGUAGE_CODE = language
-    return render(request, "surveys/answering/thanks.html", {"language": language})
+    agent = request.GET.get("public") == "agents"
+    return render(request, "surveys/answering/thanks.html", {"language": language, "agent": agent})

@@ -11,7 +11,6 @@ import io
 import json
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import IntegrityError, transaction
@@ -27,6 +26,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,15 +35,20 @@ from centres.access import has_role, require_role, role_required, visible_centre
 from centres.enums import Role
 from centres.models import Structure
 from centres.pagination import page_of
+from centres.params import int_param
+from centres.site import site_url
 
 from ..access import get_campaign, visible_campaigns
+from ..anonymity import k_anonymity
 from ..enums import Audience
 from ..forms.campaigns import AgentContactsForm, CampaignCreateForm, LinksIssueForm
 from ..models import AgentContact, Campaign, Invitation, Response
+from ..services.ballot import ballots_waiting
 from ..services.campaigns import (
     agent_contacts_import,
     campaign_api_key_rotate,
     campaign_can_close_early,
+    campaign_can_issue,
     campaign_close_early,
     campaign_create,
     invitations_issue,
@@ -84,7 +89,7 @@ def invitation_api(request, slug: str):
     if timezone.localdate() > campaign.closes_on:
         return JsonResponse({"error": _("This campaign is closed.")}, status=410)
     _centre, token = next(invitations_issue(campaign=campaign, count=1, centres=[centre]))
-    url = settings.SITE_URL + reverse("surveys:answer", kwargs={"token": token})
+    url = site_url() + reverse("surveys:answer", kwargs={"token": token})
     return JsonResponse({"url": url}, status=201)
 
 
@@ -121,7 +126,7 @@ def agent_contacts(request, slug: str):
         total=Count("id"),
         invited=Count("id", filter=Q(invited_on__isnull=False)),
         reminded=Count("id", filter=Q(reminded_on__isnull=False)),
-        answered=Count("id", filter=Q(invitation__used_on__isnull=False)),
+        answered=Count("id", filter=Q(invitation__used=True)),
     )
     return render(
         request,
@@ -138,10 +143,10 @@ CAMPAIGNS_PER_PAGE = 20
 def campaign_state(campaign: Campaign, today) -> tuple[str, str]:
     """(key, French label) of a campaign's state on a given day."""
     if today < campaign.opens_on:
-        return "upcoming", _("upcoming")
+        return "upcoming", pgettext("campaign state", "upcoming")
     if today > campaign.closes_on:
-        return "closed", _("closed")
-    return "running", _("running")
+        return "closed", pgettext("campaign state", "closed")
+    return "running", pgettext("campaign state", "running")
 
 
 def _count_of(model, *, outer: str, **filters) -> Coalesce:
@@ -159,7 +164,7 @@ def _count_of(model, *, outer: str, **filters) -> Coalesce:
 def _with_counts(campaigns: QuerySet[Campaign]) -> QuerySet[Campaign]:
     return campaigns.annotate(
         links_issued=_count_of(Invitation, outer="campaign"),
-        links_used=_count_of(Invitation, outer="campaign", used_on__isnull=False),
+        links_used=_count_of(Invitation, outer="campaign", used=True),
         responses_count=_count_of(Response, outer="campaign"),
     )
 
@@ -186,9 +191,8 @@ def campaign_list(request):
 @require_http_methods(["GET", "POST"])
 def campaign_create_page(request):
     """Create a campaign (the questionnaire version used is frozen from then on)."""
-    asked = request.GET.get("structure", "")
-    well_formed = asked.isdigit() and len(asked) < 10
-    structure = Structure.objects.filter(pk=int(asked)).first() if well_formed else None
+    asked = int_param(request, "structure")
+    structure = Structure.objects.filter(pk=asked).first() if asked is not None else None
     structure = structure or Structure.objects.order_by("name").first()
     form = CampaignCreateForm(
         request.POST if request.method == "POST" else None, structure=structure
@@ -246,8 +250,8 @@ def _figures(campaign: Campaign) -> tuple[list, dict]:
         .values("centre_id")
         .annotate(
             links_issued=Count("id"),
-            links_used=Count("id", filter=Q(used_on__isnull=False)),
-            links_expired=Count("id", filter=Q(used_on__isnull=True, expires_at__lte=now)),
+            links_used=Count("id", filter=Q(used=True)),
+            links_expired=Count("id", filter=Q(used=False, expires_at__lte=now)),
         )
     }
     responses = dict(
@@ -291,7 +295,11 @@ def _detail(request, campaign: Campaign, *, links_form=None, status: int = 200):
             "is_agent_campaign": campaign.questionnaire.audience == Audience.AGENT,
             "can_manage": has_role(request.user, Role.DITP_ADMIN),
             "can_close": campaign_can_close_early(campaign, today),
+            # Links of a closed campaign would not work: no form to issue them.
+            "can_issue": campaign_can_issue(campaign, today),
             "results_url": reverse("surveys:results") + f"?campaign={campaign.slug}",
+            "ballots_waiting": ballots_waiting(campaign=campaign),
+            "k": k_anonymity(),
         },
         status=status,
     )
@@ -313,16 +321,16 @@ def campaign_links(request, slug: str):
     campaign = _managed_campaign(request.user, slug)
     centres = list(campaign.centres.order_by("name"))
     form = LinksIssueForm(request.POST, centres=centres)
-    if form.is_valid() and timezone.localdate() > campaign.closes_on:
+    if form.is_valid() and not campaign_can_issue(campaign, timezone.localdate()):
         form.add_error(None, _("This campaign is closed: new links would not work."))
     if not form.is_valid():
         return _detail(request, campaign, links_form=form, status=400)
     count = form.cleaned_data["count"]
-    base = settings.SITE_URL + reverse("surveys:answer", kwargs={"token": "TOKEN"})
+    base = site_url() + reverse("surveys:answer", kwargs={"token": "TOKEN"})
     prefix = base.removesuffix("TOKEN")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["url", "centre"])
+    writer.writerow([_("link"), _("centre")])
     for centre, token in invitations_issue(
         campaign=campaign, count=count, centres=form.selected_centres()
     ):

@@ -75,6 +75,9 @@ def export(request, slug: str, kind: str, fmt: str):
                 "campaign": campaign,
                 "kind": ExportKind(kind),
                 "fmt": ExportFormat(fmt),
+                # Every spreadsheet of responses is written by a worker, whatever its size: only
+                # a CSV comes here for being too large.
+                "too_large": fmt == ExportFormat.CSV,
                 "retention_days": settings.EXPORT_RETENTION_DAYS,
             },
         )

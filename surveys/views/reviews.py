@@ -15,6 +15,7 @@ from django.views.decorators.vary import vary_on_cookie
 from centres.access import can_manage, has_role, role_required, visible_centres
 from centres.enums import ActionStatus, Role
 from centres.pagination import page_of
+from centres.public_cache import public_page
 from centres.queries import action_plan, public_centres
 
 from ..access import (
@@ -72,6 +73,7 @@ def _rate_context(centre_ids: list[int], now) -> dict:
     }
 
 
+@public_page(centre_kwarg="code", params=["page"])
 @login_not_required
 @require_GET
 @vary_on_cookie
@@ -96,11 +98,12 @@ def public_reviews(request, code: str):
 def submit(request, code: str):
     """Public: the « Je donne mon avis » form of a centre (no account, rate-limited, honeypot)."""
     centre = get_object_or_404(public_centres(), code=code)
-    if review_submissions_exceeded(request):
+    # Only sending counts, per centre: reading the form never meets the limit.
+    if request.method == "POST" and review_submissions_exceeded(request, centre):
         return render(request, "surveys/reviews/too_many.html", {"centre": centre}, status=429)
     form = ReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        review_submission_record(request)
+        review_submission_record(request, centre)
         if not _sent_as_utf8(request):
             form.add_error(None, _("Your text contains characters that are not allowed."))
         elif form.is_spam:

@@ -219,3 +219,56 @@ def axe_check(page, context: str, selector: str | None = None) -> None:
             + _format_violations(violations),
             pytrace=False,
         )
+
+
+# HTML_CodeSniffer: the second accessibility engine (WCAG2AA, errors only), installed by
+# `make test` (npm ci, package-lock.json). In CI a skip is a failure (REQUIRE_SERVICES=1).
+HTMLCS = ROOT / "node_modules" / "html_codesniffer" / "build" / "HTMLCS.js"
+_HTMLCS_RUN = """() => new Promise((resolve) => {
+    HTMLCS.process("WCAG2AA", document, () => resolve(
+        HTMLCS.getMessages()
+            .filter((message) => message.type === HTMLCS.ERROR)
+            .map((message) => ({
+                code: message.code,
+                message: message.msg,
+                html: message.element && message.element.outerHTML
+                    ? message.element.outerHTML.slice(0, 200) : "",
+            }))
+    ), () => resolve([{code: "HTMLCS could not run", message: "", html: ""}]), "en");
+})"""
+
+
+def _one_line(html: str) -> str:
+    return re.sub(r"\s+", " ", html)
+
+
+def htmlcs_check(page, context: str) -> None:
+    """Run HTML_CodeSniffer (WCAG2AA) on the page; fail with every error it reports."""
+    if not HTMLCS.exists():
+        pytest.skip(f"{HTMLCS.relative_to(ROOT)} is missing: `make test-tools` installs it")
+    # Evaluated through the DevTools protocol, as axe is: the page's CSP does not apply.
+    page.evaluate(HTMLCS.read_text())
+    errors = page.evaluate(_HTMLCS_RUN)
+    if errors:
+        lines = [f"- {e['code']}\n  {e['message']}\n  {_one_line(e['html'])}" for e in errors]
+        pytest.fail(
+            f"{context}: {len(errors)} HTML_CodeSniffer error(s) on {page.url}\n"
+            + "\n".join(lines),
+            pytrace=False,
+        )
+
+
+_REPEATED_IDS = """() => {
+    const counts = {};
+    for (const element of document.querySelectorAll("[id]")) {
+        counts[element.id] = (counts[element.id] || 0) + 1;
+    }
+    return Object.entries(counts).filter(([, count]) => count > 1).map(([id]) => id);
+}"""
+
+
+def unique_ids_check(page, context: str) -> None:
+    """Fail when an id is given to more than one element of the page (labels, ARIA break)."""
+    repeated = page.evaluate(_REPEATED_IDS)
+    if repeated:
+        pytest.fail(f"{context}: ids repeated on {page.url}: {', '.join(repeated)}", pytrace=False)

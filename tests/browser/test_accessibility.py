@@ -1,4 +1,5 @@
-"""axe (WCAG 2.0 and 2.1, levels A and AA) on every page of the product, in each of its states.
+"""axe (WCAG 2.0 and 2.1, levels A and AA) and HTML_CodeSniffer (WCAG2AA, errors) on every page
+of the product, in each of its states; no page gives one id to two elements.
 
 To check a new page, add ONE line to SCREENS:
     Screen("surveys:answer", kwargs=lambda world: {"token": ...}, state="submitted empty"),
@@ -30,18 +31,30 @@ from ..labelling import worlds as label
 from ..public import worlds as public
 from ..surveys import export_worlds as exports
 from ..surveys import questionnaire_worlds as questionnaires
-from ..surveys.worlds import agent_campaign, campaign_of, citizen_results, survey_link
+from ..surveys.worlds import (
+    agent_campaign,
+    agent_survey_link,
+    campaign_of,
+    citizen_results,
+    closed_campaign,
+    survey_link,
+)
 from ..test_permissions import ANONYMOUS, MATRIX
-from .conftest import axe_check, browser_test, force_login
+from .conftest import axe_check, browser_test, force_login, htmlcs_check, unique_ids_check
 
 # URL names that are not pages: JSON, POST-only actions.
 NOT_PAGES = {"healthz", "accounts:logout", "centres:action_publish"}
+NOT_PAGES |= {"language_switch"}  # a redirect
+NOT_PAGES |= {"robots_txt", "sitemap_index", "sitemap_section"}  # text and XML for crawlers
 NOT_PAGES |= {"surveys:export", "surveys:invitation_api"}  # file downloads, JSON API
 NOT_PAGES |= {"labelling:application_action", "labelling:audit_post"}  # POST only
 NOT_PAGES |= {"labelling:certificate_download", "labelling:audit_report"}  # PDF downloads
 NOT_PAGES |= {"labelling:evidence_download"}  # file download
+NOT_PAGES |= {"labelling:decision_log_verify"}  # POST only (the log page's "submitted" state)
 NOT_PAGES |= {"surveys:export_status", "surveys:export_download", "surveys:export_job_retry"}
 NOT_PAGES |= {"surveys:open_data_csv"}  # CSV download
+NOT_PAGES |= {"surveys:open_data_reviews_csv", "surveys:open_data_reviews_api"}  # CSV, JSON
+NOT_PAGES |= {"surveys:open_data_results_api"}  # JSON
 NOT_PAGES |= {"surveys:campaign_links"}  # POST only, CSV download
 NOT_PAGES |= {"organisation:person_role_add", "organisation:person_role_revoke"}  # POST only
 NOT_PAGES |= {"organisation:person_activation", "organisation:person_invite_again"}  # POST only
@@ -67,6 +80,19 @@ def _wrong_password(page, world):
 def _locked_out(page, world):
     for _ in range(5):
         _wrong_password(page, world)
+
+
+def _address_blocked(page, world):
+    # The live server shares this process's cache: count the failures of this address there.
+    from django.conf import settings
+    from django.test import RequestFactory
+
+    from centres.ratelimit import sign_in_failure_record
+
+    browser = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1")
+    for _ in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
+        sign_in_failure_record(browser)
+    _wrong_password(page, world)
 
 
 def _passwords_differ(page, world):
@@ -102,6 +128,7 @@ STATES: dict[str, Callable] = {
     "submitted empty": _submit_empty,
     "wrong password": _wrong_password,
     "locked out": _locked_out,
+    "address blocked": _address_blocked,
     "passwords differ": _passwords_differ,
     "forged request": _forged_request,
     "cleared and submitted": lambda page, world: _fill_and_submit(page, ""),
@@ -128,7 +155,7 @@ def campaign_with_links(world) -> dict:
         list(invitations_issue(campaign=campaign, count=12))
         Invitation.objects.filter(
             pk=Invitation.objects.filter(campaign=campaign).first().pk
-        ).update(used_on=campaign.opens_on)
+        ).update(used=True)
     return {"slug": campaign.slug}
 
 
@@ -165,9 +192,9 @@ class Screen:
         return f"{target} as {self.role}, {self.state}"
 
     def path(self, world) -> str:
+        kwargs = self.kwargs(world) if callable(self.kwargs) else self.kwargs  # builds data
         if self.url.startswith("/"):
             return self.url
-        kwargs = self.kwargs(world) if callable(self.kwargs) else self.kwargs
         return reverse(self.url, kwargs=kwargs)
 
 
@@ -181,6 +208,7 @@ SCREENS = [
     Screen("accounts:login", state="submitted empty"),
     Screen("accounts:login", state="wrong password"),
     Screen("accounts:login", state="locked out"),
+    Screen("accounts:login", state="address blocked"),  # too many failures from one address
     Screen("accounts:login", state="forged request"),
     Screen("accounts:password_reset"),
     Screen("accounts:password_reset", state="submitted empty"),
@@ -213,6 +241,7 @@ SCREENS = [
     # surveys: the public survey page and its states, results, agent invitations.
     Screen("surveys:answer", kwargs=survey_link),
     Screen("surveys:answer", kwargs=survey_link, state="submitted empty"),
+    Screen("surveys:answer", kwargs=agent_survey_link),  # the agents' own page
     Screen("surveys:answer", kwargs={"token": "unknown-token-000000000"}),  # 404 page
     Screen("surveys:thanks"),
     Screen("surveys:results", Role.CORRESPONDENT, kwargs=citizen_results),
@@ -226,6 +255,7 @@ SCREENS = [
     Screen("surveys:campaign_create", Role.DITP_ADMIN, state="submitted empty"),
     Screen("surveys:campaign_detail", Role.DITP_ADMIN, kwargs=campaign_with_links),
     Screen("surveys:campaign_detail", Role.DITP_ADMIN, "submitted empty", campaign_with_links),
+    Screen("surveys:campaign_detail", Role.DITP_ADMIN, kwargs=closed_campaign),
     Screen("surveys:campaign_api_key", Role.DITP_ADMIN, kwargs=campaign_with_links),
     Screen("surveys:campaign_api_key", Role.DITP_ADMIN, "submitted empty", campaign_with_links),
     Screen("surveys:campaign_close", Role.DITP_ADMIN, kwargs=campaign_with_links),
@@ -238,6 +268,8 @@ SCREENS = [
     Screen("surveys:review_submit", kwargs=LILLE, state="filled and submitted"),  # thanks
     Screen("surveys:review_thanks", kwargs=LILLE),
     Screen("surveys:review_list", Role.REFERENT),  # empty state
+    Screen("surveys:survey_comments", Role.REFERENT),  # empty state
+    Screen("surveys:survey_comments", Role.REFERENT, "submitted empty"),
     Screen("surveys:review_list", Role.CORRESPONDENT, kwargs=reviews.reviews_in_scope),
     Screen("surveys:review_moderation", Role.CORRESPONDENT),  # nothing to moderate
     Screen("surveys:review_moderation", Role.DITP_ADMIN, kwargs=reviews.reviews_in_scope),
@@ -312,6 +344,13 @@ SCREENS = [
     ),
     Screen("labelling:referential_activate", Role.DITP_ADMIN, kwargs=label.derived_referential),
     Screen("labelling:verify", kwargs=label.verification),
+    # labelling: appeals, derogations, the decision log and its integrity check.
+    Screen("labelling:appeal_queue", Role.DECIDER),  # empty
+    Screen("labelling:appeal_queue", Role.DITP_ADMIN, kwargs=label.appeal_waiting),
+    Screen("labelling:application_detail", Role.DITP_ADMIN, kwargs=label.pending_derogation),
+    Screen("labelling:decision_log", Role.DITP_ADMIN),  # empty
+    Screen("labelling:decision_log", Role.DECIDER, kwargs=label.logged_decisions),
+    Screen("labelling:decision_log", Role.DECIDER, "submitted empty", label.logged_decisions),
     # public pages: a centre in each state, the home page with labels, open data.
     Screen("public_centre", kwargs=public.vesoul_with_nothing_published),
     Screen("public_centre", kwargs=public.lens_with_a_small_sample),
@@ -319,6 +358,9 @@ SCREENS = [
     Screen("public_centre", kwargs=public.lille_in_full),  # results, label, plan, reviews
     Screen("public_centre", Role.REFERENT, kwargs=public.lille_in_full),
     Screen("home", kwargs=public.home_with_labels),
+    Screen("search", kwargs=public.home_with_labels),  # every service, with labels
+    Screen("/trouver-un-service/?q=lille", kwargs=public.lille_in_full),  # label and rate
+    Screen("/trouver-un-service/?q=zzzz"),  # nothing found
     Screen("surveys:open_data"),  # no published campaign
     Screen("surveys:open_data", kwargs=public.open_data_published),
     # centres: organisation pages (the DITP, the correspondents in their network), CSV import.
@@ -359,6 +401,8 @@ def test_every_page_and_state_has_no_accessibility_violation(page, world, screen
     STATES[screen.state](page, world)
     shot(page, str(screen))
     axe_check(page, str(screen))
+    unique_ids_check(page, str(screen))
+    htmlcs_check(page, str(screen))
 
 
 def test_every_page_of_the_product_is_checked():
@@ -376,3 +420,20 @@ def test_axe_check_fails_with_a_readable_list_of_violations(page):
     report = str(failure.value)
     assert report.startswith("a page with an image without text: 1 accessibility rule(s)")
     assert "- image-alt (critical)" in report and '<img src="x.png">' in report
+
+
+@browser_test
+def test_htmlcs_check_fails_with_the_errors_axe_does_not_report(page):
+    page.set_content(
+        '<html lang="fr"><title>t</title><main><h1>t</h1>'
+        '<label for="x">Site</label><select id="x"><option>a</option></select>'
+        '<select id="x"><option>b</option></select></main></html>'
+    )
+    with pytest.raises(pytest.fail.Exception) as failure:
+        unique_ids_check(page, "two selects with one id")
+    assert "ids repeated" in str(failure.value) and ": x" in str(failure.value)
+    page.set_content('<html lang="fr"><title>t</title><main><img src="x.png"></main></html>')
+    with pytest.raises(pytest.fail.Exception) as failure:
+        htmlcs_check(page, "an image without text")
+    report = str(failure.value)
+    assert "HTML_CodeSniffer error(s)" in report and "H37" in report

@@ -1,5 +1,6 @@
 """The label journey in the browser: the auditor fills a grid and proposes, a decider who did
-not audit decides, the certificate downloads and its QR code's URL says « valide »."""
+not audit decides (a derogation here, confirmed by a second decider), the certificate downloads
+and its QR code's URL says « valide »."""
 
 from datetime import date
 
@@ -8,7 +9,11 @@ from centres.models import Centre
 from labelling import services
 from labelling.certificates import verification_url
 from labelling.models import Certificate
-from tests.labelling.conftest import ensure_default_referential, make_application
+from tests.labelling.conftest import (
+    confirming_decider,
+    ensure_default_referential,
+    make_application,
+)
 
 from .conftest import BROWSER_MARKS, axe_check, force_login
 
@@ -59,9 +64,18 @@ def test_auditor_proposes_decider_decides_and_the_certificate_verifies(page, use
     page.goto(f"/label/candidatures/{application.pk}/")
     page.get_by_label("Résultat").select_option("argent")
     page.get_by_label("Motivation").fill("Conforme à la proposition.")
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    # No survey figures here: the scorecard refuses, so Argent waits for a second decider.
+    assert page.get_by_text("elle attend la confirmation d’un second décideur").is_visible()
+    shot(page, "derogation waiting")
+    page.context.clear_cookies()
+    force_login(page, confirming_decider())
+    page.goto(f"/label/candidatures/{application.pk}/")
+    axe_check(page, "derogation to confirm")
+    page.get_by_label("Votre motivation").first.fill("Je confirme au vu du dossier.")
     # The certificate renders in-process after commit here (eager Celery): allow for it.
     with page.expect_navigation(timeout=90_000):
-        page.get_by_role("button", name="Enregistrer la décision").click(no_wait_after=True)
+        page.get_by_role("button", name="Confirmer", exact=True).click(no_wait_after=True)
     shot(page, "decided")
     page.get_by_role("link", name="Certificat SPP-").click()
     with page.expect_download() as download:

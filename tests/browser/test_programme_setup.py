@@ -123,12 +123,13 @@ def test_the_dgfip_case_is_set_up_through_the_pages_alone(page, shot, settings):
             True,
         ),
         ("decideur@commission.example.org", "Denis Décideur", Role.DECIDER, None, None, False),
+        ("decideuse@commission.example.org", "Diane Décideuse", Role.DECIDER, None, None, False),
     ]
     for email, name, role, scope_label, scope, lead in people:
         _invite(page, email, name, role, scope_label, scope, lead)
     for email, *_rest in people:
         _accept(page, email)
-    correspondent, _referent, auditor, decider = (p[0] for p in people)
+    correspondent, _referent, auditor, decider, second_decider = (p[0] for p in people)
 
     # A campaign, and an institute's answer sheets imported into it.
     page.context.clear_cookies()
@@ -173,8 +174,8 @@ def test_the_dgfip_case_is_set_up_through_the_pages_alone(page, shot, settings):
     # The audit: planned, every sampled site's grid filled, closed, a level proposed.
     _sign_in(page, auditor)
     page.goto(f"/label/candidatures/{application.pk}/audit/")
-    _fill(page, "start_date", (today + timedelta(days=7)).isoformat())
-    _fill(page, "end_date", (today + timedelta(days=14)).isoformat())
+    _fill(page, "start_date", (today - timedelta(days=7)).isoformat())
+    _fill(page, "end_date", today.isoformat())
     page.get_by_role("button", name="Planifier et tirer les sites").click()
     audit_url = page.url
     sites = [link.get_attribute("href") for link in page.locator("main a[href*='/grille/']").all()]
@@ -197,8 +198,18 @@ def test_the_dgfip_case_is_set_up_through_the_pages_alone(page, shot, settings):
     page.goto(f"/label/candidatures/{application.pk}/")
     page.get_by_label("Résultat").select_option("argent")
     page.get_by_label("Motivation").fill("Conforme à la proposition.")
-    with page.expect_navigation(timeout=90_000):
-        page.get_by_role("button", name="Enregistrer la décision").click(no_wait_after=True)
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    if not Certificate.objects.exists():
+        # Above the scorecard (a small imported sample): a derogation, which a second decider
+        # confirms on the same page.
+        _sign_in(page, second_decider)
+        page.goto(f"/label/candidatures/{application.pk}/")
+        form = page.locator(
+            "main form", has=page.get_by_role("button", name="Confirmer", exact=True)
+        )
+        form.locator("textarea").fill("Dérogation confirmée au vu du rapport d'audit.")
+        with page.expect_navigation(timeout=90_000):
+            form.get_by_role("button", name="Confirmer", exact=True).click(no_wait_after=True)
     page.get_by_role("link", name="Certificat SPP-").click()
     assert Certificate.objects.get().status == "ready"
     shot(page, "certificate")

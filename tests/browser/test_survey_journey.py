@@ -5,7 +5,7 @@ import io
 from django.core.management import call_command
 from django.urls import reverse
 
-from surveys.models import Response
+from surveys.models import Ballot
 
 from ..surveys.worlds import agent_results, campaign_of, survey_link
 from .conftest import axe_check, browser_test, force_login
@@ -40,7 +40,7 @@ def test_a_citizen_answers_from_a_printed_link_on_a_phone(
         page.wait_for_load_state()
         assert page.get_by_role("heading", name="Merci pour vos réponses").is_visible()
         axe_check(page, "thank-you page")
-        assert Response.objects.count() == 1
+        assert Ballot.objects.count() == 1  # sealed in the ballot box before the reply
         page.go_back()
         page.reload()
         assert "Vous avez déjà répondu" in page.content()
@@ -72,7 +72,7 @@ def test_a_citizen_answers_with_the_keyboard_only(page, organisation, shot):
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: reverse("surveys:thanks") in url)
     assert page.get_by_role("heading", name="Merci pour vos réponses").is_visible()
-    assert Response.objects.count() == 1
+    assert Ballot.objects.count() == 1
 
 
 @browser_test

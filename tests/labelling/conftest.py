@@ -7,10 +7,32 @@ import pytest
 from centres.enums import Role
 from centres.models import Centre, CertificationBody, Structure
 from labelling import services
-from labelling.defaults import CRITERIA, LEVEL_RULES
+from labelling.defaults import CRITERIA, LEVEL_RULES, level_rule_values
 from labelling.enums import Conformity, Outcome
-from labelling.models import AuditCriterion, Engagement, GridEntry, LevelRule, Referential
+from labelling.models import (
+    AuditCriterion,
+    Derogation,
+    Engagement,
+    GridEntry,
+    LevelRule,
+    Referential,
+)
 from tests.factories import make_user
+
+CONFIRMING_DECIDER = "second-decideur@example.org"
+
+
+def confirming_decider():
+    """The decider who confirms the derogations that drive() records (created once)."""
+    from centres.models import User
+
+    user = User.objects.filter(email=CONFIRMING_DECIDER).first()
+    if user is None:
+        user = make_user(Role.DECIDER)
+        user.email = CONFIRMING_DECIDER
+        user.save(update_fields=["email"])
+    return user
+
 
 ENGAGEMENTS = [
     (1, "closer", "Accueil bienveillant"),
@@ -39,8 +61,10 @@ def ensure_default_referential() -> Referential:
         AuditCriterion.objects.get_or_create(
             engagement=engagements[number], code=code, defaults={"title": title, "weight": weight}
         )
-    for level, values in LEVEL_RULES.items():
-        LevelRule.objects.get_or_create(referential=referential, level=level, defaults=values)
+    for level in LEVEL_RULES:
+        LevelRule.objects.get_or_create(
+            referential=referential, level=level, defaults=level_rule_values(level)
+        )
     return referential
 
 
@@ -91,28 +115,45 @@ STEPS = ["submitted", "audit_planned", "audited", "proposed", "decided"]
 
 
 def fill_grid(audit, by, conformity=Conformity.CONFORM):
-    """Fill the whole grid at once (the grid service itself is tested in test_audits.py)."""
+    """Fill the rest of the grid at once, keeping what is already graded (the grid service
+    itself is tested in test_audits.py)."""
     criteria = AuditCriterion.objects.filter(
         engagement__referential_id=audit.application.referential_id
     )
     GridEntry.objects.bulk_create(
-        GridEntry(site=site, criterion=criterion, conformity=conformity, updated_by=by)
-        for site in audit.sites.all()
-        for criterion in criteria
+        (
+            GridEntry(site=site, criterion=criterion, conformity=conformity, updated_by=by)
+            for site in audit.sites.all()
+            for criterion in criteria
+        ),
+        ignore_conflicts=True,
     )
+
+
+def grade(audit, code: str, by, conformity=Conformity.PARTIAL, site=None):
+    """Grade one criterion on one site (the first by default): a non-conformity needs it."""
+    site = site or audit.sites.first()
+    criterion = AuditCriterion.objects.get(
+        code=code, engagement__referential_id=audit.application.referential_id
+    )
+    services.grid_entry_save(
+        site_id=site.pk, criterion_id=criterion.pk, conformity=conformity, by=by
+    )
+    return site
 
 
 def drive(application, users, until: str, *, team=(), outcome=Outcome.ARGENT):
     """Move an application through the workflow up to the status `until`."""
     correspondent, auditor = users[Role.CORRESPONDENT], users[Role.AUDITOR]
     target = STEPS.index(until)
+    cycle = application.cycle
     services.application_submit(application_id=application.pk, by=correspondent)
     if target >= 1:
         audit = services.audit_plan(
             application_id=application.pk,
             by=auditor,
-            start_date=date(2025, 3, 3),
-            end_date=date(2025, 3, 28),
+            start_date=date(cycle, 3, 3),
+            end_date=date(cycle, 3, 28),
             team_ids=[u.pk for u in team],
             seed=2025,
         )
@@ -124,13 +165,19 @@ def drive(application, users, until: str, *, team=(), outcome=Outcome.ARGENT):
             application_id=application.pk, outcome=outcome, motivation="Argent.", by=auditor
         )
     if target >= 4:
-        services.decision_take(
+        taken = services.decision_take(
             application_id=application.pk,
             outcome=outcome,
             motivation="Conforme à la proposition.",
             by=users[Role.DECIDER],
-            decided_on=date(2025, 6, 26),
+            decided_on=date(cycle, 6, 26),
         )
+        if isinstance(taken, Derogation):
+            # Without survey figures the scorecard refuses: a level is a derogation, which a
+            # second decider confirms (tests/labelling/test_derogations.py tests the rule).
+            services.derogation_confirm(
+                application_id=application.pk, note="Confirmé.", by=confirming_decider()
+            )
     application.refresh_from_db()
     return application
 

@@ -1,10 +1,12 @@
 """Audit planning (reproducible sampling, override with a reason), grids, findings, evidence."""
 
 from datetime import date
+from html import unescape
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from centres.enums import Role
 from centres.models import Centre
@@ -14,7 +16,7 @@ from labelling.models import AuditCriterion, Evidence, GridEntry
 from labelling.sampling import sample_size, sites_draw
 from labelling.scorecard import audit_conformity
 
-from .conftest import drive
+from .conftest import drive, grade
 
 SITES = [(pk, f"site-{pk:02d}") for pk in range(1, 21)]
 
@@ -132,6 +134,7 @@ def test_findings_are_linked_to_a_criterion_and_closed_by_the_lead_auditor(
     audit, users, second_auditor
 ):
     criterion = AuditCriterion.objects.get(code="4.1")
+    grade(audit, "4.1", second_auditor)
     finding = services.finding_add(
         audit_id=audit.pk,
         criterion_id=criterion.pk,
@@ -200,3 +203,21 @@ def test_a_closed_audit_accepts_no_more_entries(application, users):
             conformity=Conformity.CONFORM,
             by=users[Role.AUDITOR],
         )
+
+
+def test_grid_fields_carry_the_engagement_s_wording(client, audit, users):
+    """A grid's fieldsets read only « Engagement N — code »."""
+    site = audit.sites.first()
+    client.force_login(users[Role.AUDITOR])
+    url = reverse("labelling:audit_grid", kwargs={"pk": audit.pk, "site_pk": site.pk})
+    html = unescape(client.get(url).content.decode())
+    assert "Engagement 1 : Dans le respect mutuel, vous êtes accueillis avec bienveillance" in html
+
+
+def test_self_assessment_fields_carry_the_engagement_s_wording(client, users, referential):
+    """The self-assessment said only « Engagement N » (its wording lives in the referential)."""
+    client.force_login(users[Role.REFERENT])
+    url = reverse("centres:self_assessment_edit", kwargs={"code": "lille", "cycle": 2025})
+    html = unescape(client.get(url).content.decode())
+    for engagement in referential.engagements.all():
+        assert f"Engagement {engagement.number} : {engagement.title}" in html

@@ -1,20 +1,28 @@
 """The 2025 DGFiP demo application, the scorecard command and the scorecard on survey data."""
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from centres.demo import demo_users_seed
 from centres.enums import Role
 from labelling.access import is_on_audit_team
 from labelling.demo import AUDITED_CODES, label_demo_seed
 from labelling.enums import CertificateStatus
-from labelling.models import Application, Certificate
+from labelling.models import Application, Certificate, Finding
 from labelling.scorecard import scorecard_build
-from surveys.demo.campaigns import surveys_demo_seed
+from surveys.demo.campaigns import (
+    AGENT_SLUG,
+    CITIZEN_SLUG,
+    OPEN_AGENT_SLUG,
+    OPEN_CITIZEN_SLUG,
+    surveys_demo_seed,
+)
+from surveys.models import Campaign, Invitation, Response
 
 from .conftest import drive
 
@@ -45,9 +53,9 @@ def test_the_demo_scorecard_gives_silver_from_the_published_figures(dgfip_demo, 
     card = json.loads(capsys.readouterr().out)
     assert card["result"] == "argent" and len(card["engagements"]) == 8
     assert card["citizen_overall"]["rate"] == 0.98
-    assert card["agent_involvement"]["text"] == "77\u00a0%"
+    assert card["agent_involvement"]["text"] == "77\u202f%"
     gold = next(level for level in card["levels"] if level["level"] == "or")
-    assert "Or refusé : implication des agents à 77\u00a0% < 85\u00a0%" in [
+    assert "Or refusé : implication des agents à 77\u202f% < 85\u202f%" in [
         c["sentence"] for c in gold["checks"]
     ]
 
@@ -101,3 +109,34 @@ def test_what_if_another_version_shows_the_level_its_thresholds_would_give(
     level_rule_update(rule_id=gold.pk, values={"min_agent_involvement": "0.75"}, by=admin)
     assert scorecard_build(application)["result"] == "argent"
     assert scorecard_build(application, referential=draft)["result"] == "or"
+
+
+def test_the_demo_dates_add_up(dgfip_demo):
+    """The 2025 findings read as written in 2026 (the day of the seed)."""
+    decided = datetime.combine(date(2025, 6, 26), time.max, tzinfo=UTC)
+    audit = dgfip_demo.audits.get()
+    assert all(event.at <= decided for event in dgfip_demo.events.all())
+    for finding in Finding.objects.filter(audit=audit):
+        assert audit.start_date <= finding.created_at.date() <= audit.end_date
+        assert finding.closed_at is None or finding.closed_at <= decided
+    assert audit.closed_at.date() == audit.end_date
+    events = list(dgfip_demo.events.order_by("at", "pk").values_list("at", flat=True))
+    assert events == sorted(events)
+
+
+def test_the_demo_links_issued_add_up_with_its_responses(dgfip_demo):
+    """« Liens émis 0 » stood beside 4,000 responses."""
+    for slug in (CITIZEN_SLUG, AGENT_SLUG):
+        campaign = Campaign.objects.get(slug=slug)
+        responses = Response.objects.filter(campaign=campaign).count()
+        links = Invitation.objects.filter(campaign=campaign)
+        assert links.filter(used_on__isnull=False).count() == responses
+        assert links.count() > responses
+
+
+def test_the_demo_has_an_open_citizen_and_an_open_agent_campaign(dgfip_demo):
+    today = timezone.localdate()
+    for slug, audience in ((OPEN_CITIZEN_SLUG, "citizen"), (OPEN_AGENT_SLUG, "agent")):
+        campaign = Campaign.objects.get(slug=slug)
+        assert campaign.opens_on <= today < campaign.closes_on
+        assert campaign.questionnaire.audience == audience

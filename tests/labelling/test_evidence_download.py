@@ -137,6 +137,13 @@ def test_the_audit_page_shows_the_link_and_the_sha256_next_to_it(client, evidenc
     client.force_login(users[Role.AUDITOR])
     page = client.get(audit_url).content.decode()
     assert _url(evidence) in page and evidence.sha256 in page
-    client.force_login(users[Role.REFERENT])
+    # A referent reads the evidence of their own centre only, without the download link.
+    referent = users[Role.REFERENT]
+    own = evidence.site.centre.role_assignments.filter(user=referent).exists()
+    client.force_login(referent)
+    page = client.get(audit_url).content.decode()
+    assert _url(evidence) not in page and (evidence.sha256 in page) is own
+    colleague = make_user(Role.REFERENT, centre=evidence.site.centre)
+    client.force_login(colleague)
     page = client.get(audit_url).content.decode()
     assert _url(evidence) not in page and evidence.sha256 in page

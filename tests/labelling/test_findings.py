@@ -1,11 +1,12 @@
 """Following audit findings after the audit and closing them: the list, the close page, the
 service's rules (lead auditor only, a note, once), the link to a centre's action, the scorecard."""
 
-from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from centres.enums import Role
 from centres.models import Action
@@ -17,7 +18,7 @@ from tests.centres.factories import ActionFactory
 from tests.factories import CertificationBodyFactory, make_user
 
 from ..bad_input import check_form_resists_bad_input
-from .conftest import drive, fill_grid
+from .conftest import confirming_decider, drive, fill_grid, grade
 
 KINDS = (FindingKind.MAJOR_NC, FindingKind.MINOR_NC, FindingKind.GOOD_PRACTICE)
 
@@ -30,6 +31,7 @@ def audited_with_findings(application, users, kinds=KINDS):
     criterion = AuditCriterion.objects.get(
         code="4.1", engagement__referential=application.referential
     )
+    grade(audit, "4.1", lead)
     findings = [
         services.finding_add(
             audit_id=audit.pk,
@@ -52,6 +54,7 @@ def finding_by_team_member(application, users, member):
     criterion = AuditCriterion.objects.get(
         code="1.1", engagement__referential=application.referential
     )
+    grade(application.audits.get(), "1.1", users[Role.AUDITOR])
     return services.finding_add(
         audit_id=application.audits.get().pk,
         criterion_id=criterion.pk,
@@ -174,7 +177,7 @@ def test_closing_open_non_conformities_changes_the_scorecard(application, users)
     assert (card["open_major_nc"], card["open_minor_nc"]) == (1, 1)
     argent = next(level for level in card["levels"] if level["level"] == "argent")
     major_check = next(c for c in argent["checks"] if c["code"] == "open_major_nc")
-    assert not major_check["passed"] and "1 NC majeures ouvertes > 0" in major_check["sentence"]
+    assert not major_check["passed"] and "1 NC majeure ouverte" in major_check["sentence"]
     lead = users[Role.AUDITOR]
     services.finding_close(finding_id=major.pk, note="Corrigé.", by=lead)
     services.finding_close(finding_id=minor.pk, note="Corrigé.", by=lead)
@@ -273,11 +276,14 @@ def test_the_lead_of_the_follow_up_audit_closes_findings_of_the_initial_audit(
     services.decision_take(
         application_id=application.pk, outcome="bronze", motivation="Vu.", by=users[Role.DECIDER]
     )
+    services.derogation_confirm(
+        application_id=application.pk, note="Vu aussi.", by=confirming_decider()
+    )
     services.audit_plan(
         application_id=application.pk,
         by=second_auditor,
-        start_date=date(2026, 12, 1),
-        end_date=date(2026, 12, 5),
+        start_date=timezone.localdate(),
+        end_date=timezone.localdate() + timedelta(days=4),
         seed=7,
         kind="follow_up",
     )

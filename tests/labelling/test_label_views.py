@@ -8,6 +8,7 @@ from centres.models import CertificationBody, Structure
 from labelling.enums import ApplicationStatus, Conformity
 from labelling.models import (
     Application,
+    ApplicationEvent,
     AuditCriterion,
     Decision,
     Evidence,
@@ -17,7 +18,7 @@ from labelling.models import (
 from labelling.services import referential_version_create
 from tests.factories import CertificationBodyFactory, make_user
 
-from .conftest import drive, fill_grid
+from .conftest import confirming_decider, drive, fill_grid
 
 
 def _detail(application):
@@ -112,6 +113,11 @@ def test_auditor_fills_a_grid_and_proposes_decider_decides_and_the_certificate_v
         response = client.post(
             _action(application, "decide"), {"outcome": "argent", "motivation": "Vu."}
         )
+        assert response.status_code == 302
+        # No survey figure here: the scorecard refuses, so Argent waits for a second decider.
+        assert not Decision.objects.exists()
+        client.force_login(confirming_decider())
+        response = client.post(_action(application, "confirm_derogation"), {"note": "D'accord."})
     assert response.status_code == 302
     certificate = Decision.objects.get().certificate
     pdf = client.get(reverse("labelling:certificate_download", kwargs={"pk": certificate.pk}))
@@ -162,7 +168,7 @@ def test_evidence_too_large_is_refused_by_the_page(client, application, users, s
     upload = SimpleUploadedFile("preuve.pdf", b"%PDF-" + b"x" * 200, "application/pdf")
     url = reverse("labelling:audit_post", kwargs={"pk": audit.pk, "action": "evidence"})
     response = client.post(url, {"file": upload})
-    assert response.status_code == 409 and "trop volumineux" in response.content.decode()
+    assert response.status_code == 413 and "trop volumineux" in response.content.decode()
     assert not Evidence.objects.exists()
 
 
@@ -189,6 +195,9 @@ def test_the_scorecard_page_explains_each_rule_and_offers_a_what_if(client, appl
     what_if = client.get(url, {"version": 2}).content.decode()
     assert "Selon la version 2 du référentiel" in what_if
     assert client.get(url, {"version": "abc"}).status_code == 400
+    # str.isdigit() takes these, int() does not: a 400, not a 500.
+    for odd in ("²", "①", "٣", "9" * 400):
+        assert client.get(url, {"version": odd}).status_code == 400, odd
     assert client.get(url, {"version": 77}).status_code == 400
     assert Referential.objects.count() == 2
 
@@ -206,15 +215,34 @@ def test_the_audit_pages_open_for_the_team(client, application, users):
     assert "!!MISSING" not in grid.content.decode()
 
 
-def test_the_audit_report_downloads_as_a_pdf_for_the_auditor_not_the_referent(
+def test_the_audit_page_gives_each_site_select_an_id_and_a_label_of_its_own(
     client, application, users
+):
+    import re
+    from collections import Counter
+
+    drive(application, users, "audit_planned")
+    client.force_login(users[Role.AUDITOR])
+    audit = application.audits.get()
+    page = client.get(reverse("labelling:audit_detail", kwargs={"pk": audit.pk})).content.decode()
+    repeated = [i for i, n in Counter(re.findall(r'\bid="([^"]+)"', page)).items() if n > 1]
+    assert repeated == []
+    for select in ("id_site", "id_evidence_site"):
+        assert f'id="{select}"' in page and f'for="{select}"' in page
+
+
+def test_the_audit_report_downloads_as_a_pdf_for_the_auditor_not_the_referent(
+    client, application, users, django_capture_on_commit_callbacks
 ):
     drive(application, users, "audited")
     audit = application.audits.get()
     url = reverse("labelling:audit_report", kwargs={"pk": audit.pk})
     client.force_login(users[Role.AUDITOR])
+    with django_capture_on_commit_callbacks(execute=True):  # the build, queued on commit
+        assert client.get(url).status_code == 202
     response = client.get(url)
-    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
     client.force_login(users[Role.REFERENT])
     assert client.get(url).status_code == 403
 
@@ -225,3 +253,19 @@ def test_a_refused_application_shows_its_decision_and_the_appeal_form(client, ap
     page = client.get(_detail(application)).content.decode()
     assert "Label refusé" in page and "Former un recours contre la décision" in page
     assert "!!MISSING" not in page
+
+
+def test_a_note_that_changes_no_status_reads_without_an_arrow(client, users, application):
+    """A sample change read « Audit planifié → Audit planifié » in the history."""
+    drive(application, users, "audit_planned")
+    ApplicationEvent.objects.create(
+        application=application,
+        at=application.events.latest("at").at,
+        from_status=ApplicationStatus.AUDIT_PLANNED,
+        to_status=ApplicationStatus.AUDIT_PLANNED,
+        note="Échantillon modifié",
+    )
+    client.force_login(users[Role.AUDITOR])
+    html = client.get(_detail(application)).content.decode()
+    assert "Échantillon modifié" in html
+    assert "Audit planifié → Audit planifié" not in html and "→ Audit planifié" in html

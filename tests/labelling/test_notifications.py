@@ -21,7 +21,7 @@ from labelling.notifications import follow_up_due_sweep
 from tests.factories import CentreFactory, CertificationBodyFactory, NetworkFactory, make_user
 
 from ..conftest import requires_broker, requires_postgresql, wait_for
-from .conftest import drive, fill_grid
+from .conftest import drive, fill_grid, grade
 
 pytestmark = pytest.mark.django_db
 
@@ -97,14 +97,17 @@ def test_a_planned_audit_tells_its_dates_to_the_structure_and_the_team(
 def test_a_closed_audit_tells_the_grid_and_the_findings_to_close(application, users, committed):
     committed(drive, application, users, "audit_planned")
     audit = application.audits.get()
-    criterion = AuditCriterion.objects.filter(engagement__referential=application.referential)[0]
     lead = users[Role.AUDITOR]
+    criterion = AuditCriterion.objects.get(
+        engagement__referential=application.referential, code="2.2"
+    )
+    site = grade(audit, "2.2", lead, conformity="non_conform")
     services.finding_add(
         audit_id=audit.pk,
         criterion_id=criterion.pk,
         kind=FindingKind.MAJOR_NC,
         description="Numéro surtaxé.",
-        site_id=audit.sites.first().pk,
+        site_id=site.pk,
         by=lead,
     )
     fill_grid(audit, lead)
@@ -121,17 +124,29 @@ def test_no_findings_to_close_without_an_open_nonconformity(application, users, 
 def test_proposal_decision_and_certificate(application, users, committed):
     committed(drive, application, users, "proposed")
     assert told("proposal_made") == emails(users, Role.DECIDER, Role.DITP_ADMIN)
-    committed(
-        services.decision_take,
+    committed(drive_decision, application, users)
+    assert told("decision_taken") == emails(users, Role.DITP_ADMIN, Role.AUDITOR, *STRUCTURE)
+    assert told("certificate_ready") == emails(users, Role.DITP_ADMIN, *STRUCTURE)
+    notification = Notification.objects.filter(kind="certificate_ready").first()
+    assert notification.url.startswith("/label/certificats/")
+
+
+def drive_decision(application, users):
+    """The decision, through a confirmed derogation when the scorecard has no survey figures."""
+    from labelling.models import Derogation
+
+    from .conftest import confirming_decider
+
+    taken = services.decision_take(
         application_id=application.pk,
         outcome=Outcome.ARGENT,
         motivation="Conforme.",
         by=users[Role.DECIDER],
     )
-    assert told("decision_taken") == emails(users, Role.DITP_ADMIN, Role.AUDITOR, *STRUCTURE)
-    assert told("certificate_ready") == emails(users, Role.DITP_ADMIN, *STRUCTURE)
-    notification = Notification.objects.filter(kind="certificate_ready").first()
-    assert notification.url.startswith("/label/certificats/")
+    if isinstance(taken, Derogation):
+        services.derogation_confirm(
+            application_id=application.pk, note="Confirmé.", by=confirming_decider()
+        )
 
 
 def test_appeal_filed_then_examined(application, users, other_decider, committed):
@@ -142,8 +157,8 @@ def test_appeal_filed_then_examined(application, users, other_decider, committed
         reason="Erreur.",
         by=users[Role.CORRESPONDENT],
     )
-    deciders = emails(users, Role.DECIDER, Role.DITP_ADMIN) | {other_decider.email}
-    assert told("appeal_filed") == deciders
+    # the decider who decided may not examine it: only the independent one is told
+    assert told("appeal_filed") == emails(users, Role.DITP_ADMIN) | {other_decider.email}
     committed(
         services.appeal_review,
         application_id=application.pk,

@@ -18,7 +18,7 @@ from labelling.models import (
     LevelRule,
     Referential,
 )
-from labelling.queries import referential_changes
+from labelling.queries import RULE_FLAGS, referential_changes
 
 from ..bad_input import check_form_resists_bad_input
 from .conftest import drive, make_application
@@ -29,9 +29,10 @@ def form_data(source: Referential, **changes) -> dict:
     form = ReferentialVersionForm(source=source)
     data = {name: field.initial for name, field in form.fields.items()}
     data.update(changes)
-    if not data.pop("is_illustrative"):
-        return {k: v for k, v in data.items() if v is not None}
-    return {**data, "is_illustrative": "on"}
+    # Checkboxes as a browser sends them: "on" when ticked, absent otherwise.
+    return {
+        k: "on" if v is True else v for k, v in data.items() if v is not None and v is not False
+    }
 
 
 def _new_version_url(referential):
@@ -175,9 +176,9 @@ def test_the_what_if_preview_works_with_a_version_created_in_the_product(
     admin_client.post(_new_version_url(application.referential), data)
     client.force_login(users[Role.AUDITOR])
     url = reverse("labelling:scorecard", kwargs={"pk": application.pk})
-    assert "77,2\u00a0%" not in client.get(url).content.decode()
+    assert "77,3\u202f%" not in client.get(url).content.decode()
     what_if = client.get(url, {"version": 2}).content.decode()
-    assert "Selon la version 2 du référentiel" in what_if and "77,2\u00a0%" in what_if
+    assert "Selon la version 2 du référentiel" in what_if and "77,3\u202f%" in what_if
 
 
 def test_the_seeded_defaults_stay_marked_illustrative(admin_client, referential):
@@ -235,7 +236,11 @@ def test_the_new_version_form_resists_the_bad_input_corpus(admin_client, referen
     small = _small_referential()
     data = form_data(small, name="Petit 2", **{f"weight-{_criterion(small, '1.1').pk}": "3"})
     # Optional fields (legal basis, the checkbox) may be missing: the corpus runs on the others.
-    data = {k: str(v) for k, v in data.items() if k not in ("legal_basis", "is_illustrative")}
+    data = {
+        k: str(v)
+        for k, v in data.items()
+        if k not in ("legal_basis", "is_illustrative") and not k.endswith(RULE_FLAGS)
+    }
     check_form_resists_bad_input(
         admin_client,
         _new_version_url(small),

@@ -11,6 +11,7 @@ from labelling.scorecard import (
     OVERALL,
     Figures,
     Thresholds,
+    _at_least,
     level_reached,
     percent,
     rules_evaluate,
@@ -35,6 +36,7 @@ def figures(**changes) -> Figures:
         "audit": dict.fromkeys(range(1, 9), 1.0),
         "open_major": 0,
         "open_minor": 0,
+        "agents_count": 1000,
     }
     for key, value in changes.items():
         if key == "citizen_engagement_3":
@@ -69,7 +71,7 @@ CASES = {
     ),
     "citizen_overall": lambda t: (
         figures(citizen_overall=rate(t.min_citizen_rate_overall, 4000)),
-        figures(citizen_overall=rate(t.min_citizen_rate_overall - Decimal("0.00025"), 4000)),
+        figures(citizen_overall=rate(t.min_citizen_rate_overall - Decimal("0.001"), 4000)),
     ),
     "citizen_sample": lambda t: (
         figures(citizen_overall=rate(0.98, t.min_citizen_sample)),
@@ -87,9 +89,19 @@ CASES = {
         figures(audit_3=float(t.min_audit_conformity)),
         figures(audit_3=float(t.min_audit_conformity) - 0.001),
     ),
+    # An open major NC blocks every level by default (LevelRule.open_major_nc_blocks).
     "open_major_nc": lambda t: (
-        figures(open_major=t.max_open_major_nc),
-        figures(open_major=t.max_open_major_nc + 1),
+        figures(open_major=0 if t.open_major_nc_blocks else t.max_open_major_nc),
+        figures(open_major=1 if t.open_major_nc_blocks else t.max_open_major_nc + 1),
+    ),
+    # Rates are compared as shown, rounded to one decimal (issue 16): « just past » is one
+    # shown tenth of a point below the minimum, as for the other rates above.
+    "agent_participation": lambda t: (
+        figures(agent=rate(0.95, 500), agents_count=int(500 / t.min_agent_participation)),
+        figures(
+            agent=rate(0.95, 500),
+            agents_count=int(500 / (t.min_agent_participation - Decimal("0.001"))) + 1,
+        ),
     ),
     "open_minor_nc": lambda t: (
         figures(open_minor=t.max_open_minor_nc),
@@ -127,19 +139,20 @@ def test_the_refusal_sentence_names_the_engagement_the_rate_and_the_threshold(th
     )
     assert (
         check.sentence
-        == "Or refusé : engagement 3 à 71\u00a0% < 80\u00a0% (satisfaction des usagers)"
+        == "Or refusé : engagement 3 à 71\u202f% < 80\u202f% (satisfaction des usagers)"
     )
 
 
 def test_a_met_rule_also_explains_itself(thresholds):
     check = check_of(figures(agent=rate(0.77, 600)), thresholds, "argent", "agent_involvement")
-    assert check.sentence == "Argent atteint : implication des agents à 77\u00a0% ≥ 70\u00a0%"
+    assert check.sentence == "Argent atteint : implication des agents à 77\u202f% ≥ 70\u202f%"
 
 
 def test_the_dgfip_figures_reach_silver_but_not_gold(thresholds):
     dgfip = figures(
         citizen_overall=Rate(very_satisfied=3360, rather_satisfied=560, rather_dissatisfied=80),
         agent=rate(0.77, 600),
+        agents_count=800,
         audit_3=0.88,
         open_minor=2,
     )
@@ -147,15 +160,9 @@ def test_the_dgfip_figures_reach_silver_but_not_gold(thresholds):
     assert level_reached(results) == "argent"
     refused = [c.sentence for r in results if r.level == "or" for c in r.checks if not c.passed]
     assert refused == [
-        "Or refusé : implication des agents à 77\u00a0% < 85\u00a0%",
-        "Or refusé : engagement 3 à 88\u00a0% < 90\u00a0% (conformité d'audit)",
+        "Or refusé : implication des agents à 77\u202f% < 85\u202f%",
+        "Or refusé : engagement 3 à 88\u202f% < 90\u202f% (conformité d'audit)",
     ]
-
-
-def test_an_engagement_without_enough_citizen_answers_is_reported_not_judged(thresholds):
-    small = Rate(very_satisfied=3, not_at_all_satisfied=7, min_n=30)
-    check = check_of(figures(citizen_engagement_3=small), thresholds, "or", "citizen_engagement_3")
-    assert check.passed and check.informative
 
 
 def test_an_engagement_never_audited_denies_every_level(thresholds):
@@ -163,11 +170,23 @@ def test_an_engagement_never_audited_denies_every_level(thresholds):
     assert level_reached(rules_evaluate(figs, list(thresholds.values()))) is None
 
 
-def test_percentages_are_floored_so_a_failing_rate_never_shows_as_the_threshold():
-    assert percent(0.7999) == "79,9\u00a0%"
-    assert percent(0.8) == "80\u00a0%"
+def test_percentages_are_rounded_as_everywhere_and_the_rule_judges_the_shown_figure():
+    assert percent(0.7999) == "80\u202f%"
+    assert percent(0.79949) == "79,9\u202f%"
+    assert percent(0.8) == "80\u202f%"
     assert percent(None) == "—"
+    # The sentence and the verdict agree: a rate shown as 80 % meets an 80 % threshold.
+    assert _at_least(0.79951, Decimal("0.8")) and not _at_least(0.79949, Decimal("0.8"))
 
 
 def failed_label(level: str) -> str:
     return {"bronze": "Bronze", "argent": "Argent", "or": "Or"}[level]
+
+
+def test_a_single_open_nc_reads_in_the_singular(thresholds):
+    """It read « 1 NC majeures ouvertes »."""
+    figs = figures(open_major=1, open_minor=2)
+    major = check_of(figs, thresholds, "bronze", "open_major_nc").sentence
+    minor = check_of(figs, thresholds, "bronze", "open_minor_nc").sentence
+    assert " 1 NC majeure ouverte " in major and "majeures" not in major
+    assert " 2 NC mineures ouvertes " in minor

@@ -69,11 +69,13 @@ def test_a_submitted_application_cannot_be_submitted_again(application, users):
 
 
 def _plan(application, by, **extra):
+    # An initial audit in the cycle; a follow-up audit within the label's validity.
+    follow_up = extra.get("kind") == AuditKind.FOLLOW_UP
     return services.audit_plan(
         application_id=application.pk,
         by=by,
-        start_date=date(2025, 3, 3),
-        end_date=date(2025, 3, 28),
+        start_date=date(2026, 11, 2) if follow_up else date(2025, 3, 3),
+        end_date=date(2026, 11, 6) if follow_up else date(2025, 3, 28),
         seed=7,
         **extra,
     )
@@ -221,7 +223,7 @@ def test_the_decider_who_decided_cannot_review_the_appeal(application, users, ot
     services.appeal_file(
         application_id=application.pk, reason="Erreur.", by=users[Role.CORRESPONDENT]
     )
-    with pytest.raises(PermissionDenied, match="décision contestée"):
+    with pytest.raises(PermissionDenied, match="indépendant"):
         services.appeal_review(
             application_id=application.pk,
             outcome=AppealOutcome.UPHELD,
@@ -262,10 +264,17 @@ def test_an_overturned_refusal_becomes_a_new_decision_with_a_certificate(
         motivation="Erreur de calcul.",
         by=other_decider,
     )
+    # Without survey figures the scorecard refuses: Bronze is a derogation, a third decider
+    # (independent of the case) confirms it.
+    application.refresh_from_db()
+    assert application.status == S.PROPOSED
+    third = make_user(Role.DECIDER)
+    services.derogation_confirm(application_id=application.pk, note="Vu.", by=third)
     application.refresh_from_db()
     latest = application.decisions.order_by("-decided_at").first()
     assert (application.status, application.outcome) == (S.DECIDED, Outcome.BRONZE)
-    assert latest.decided_by == other_decider and latest.certificate.number
+    assert latest.decided_by == other_decider and latest.confirmed_by == third
+    assert latest.certificate.number
 
 
 def test_a_follow_up_audit_is_planned_and_closed_by_the_auditor(application, users):

@@ -6,7 +6,7 @@ from centres.enums import Role
 from labelling import services
 from labelling.models import Application, AuditCriterion, Certificate, Finding, Referential
 
-from .conftest import drive, ensure_default_referential, fill_grid, make_application
+from .conftest import drive, ensure_default_referential, fill_grid, grade, make_application
 
 
 def _application(world, until: str) -> Application:
@@ -52,7 +52,7 @@ def application_with_findings(world) -> dict:
     criterion = AuditCriterion.objects.get(
         engagement__referential=application.referential, code="2.2"
     )
-    site = audit.sites.first()
+    site = grade(audit, "2.2", lead, conformity="non_conform")
     for kind, text in [
         ("major_nc", "Numéro surtaxé affiché sur les courriers."),
         ("minor_nc", "Horaires d'affluence non publiés."),
@@ -97,3 +97,41 @@ def derived_referential(world) -> dict:
         engagement_titles={3: "Un accompagnement adapté à chaque situation"},
     )
     return {"pk": new.pk}
+
+
+def appeal_waiting(world) -> dict:
+    """A refusal under appeal with no independent decider left: the queue's warning."""
+    ensure_default_referential()
+    application = Application.objects.first() or drive(
+        make_application(world.users), world.users, "decided", outcome="refused"
+    )
+    if application.status == "decided":
+        services.appeal_file(
+            application_id=application.pk, reason="Erreur.", by=world.users[Role.CORRESPONDENT]
+        )
+    return {}
+
+
+def logged_decisions(world) -> dict:
+    """A decided application: the decision log has entries."""
+    _application(world, "decided")
+    return {}
+
+
+def pending_derogation(world) -> dict:
+    """Argent proposed without survey figures (the scorecard refuses): a derogation waits."""
+    from .conftest import confirming_decider
+
+    ensure_default_referential()
+    existing = Application.objects.first()
+    if existing:
+        return {"pk": existing.pk}
+    application = drive(make_application(world.users), world.users, "proposed")
+    services.decision_take(
+        application_id=application.pk,
+        outcome="argent",
+        motivation="Effort remarquable.",
+        by=world.users[Role.DECIDER],
+    )
+    confirming_decider()
+    return {"pk": application.pk}

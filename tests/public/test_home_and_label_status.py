@@ -1,5 +1,5 @@
-"""The home page lists the centres with their label; the label read in one query agrees
-with the public verification page in every state."""
+"""The search lists the centres with their label, the home page counts them; the label read
+in one query agrees with the public verification page in every state."""
 
 import re
 from types import SimpleNamespace
@@ -32,19 +32,25 @@ def application(world):
 
 
 def test_every_centre_links_to_its_public_page_and_says_it_is_not_labelled(client, organisation):
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("search")).content.decode()
     for centre in Centre.objects.all():
         assert f'href="{reverse("public_centre", kwargs={"code": centre.code})}"' in html
     assert html.count("Non labellisé") == 20
 
 
-def test_home_shows_the_label_of_each_centre_in_three_queries(
+def test_the_search_shows_the_label_of_each_centre_in_four_queries(
     client, world, django_assert_num_queries
 ):
     labelled_structure(world)
-    with django_assert_num_queries(3):  # engagements, centres, certificates
-        html = client.get(reverse("home")).content.decode()
+    with django_assert_num_queries(4):  # count, centres, certificates, campaigns
+        html = client.get(reverse("search")).content.decode()
     assert html.count("Label Argent") == 20 and "Non labellisé" not in html
+
+
+def test_home_counts_the_labelled_structures_by_level(client, world):
+    labelled_structure(world)
+    html = client.get(reverse("home")).content.decode()
+    assert "1</p><p>structure labellisée (Argent : 1)" in html
 
 
 def test_home_links_to_the_open_data(client, organisation):

@@ -46,7 +46,7 @@ def reviewed_application(users):
 def test_the_scorecard_carries_the_answer_rate_on_engagement_7_only(reviewed_application):
     card = scorecard_build(reviewed_application)
     assert card["review_answer_rate"]["n"] == 3
-    assert card["review_answer_rate"]["text"] == "33,3\u00a0%"
+    assert card["review_answer_rate"]["text"] == "33,3\u202f%"
     rows = {row["number"]: row for row in card["engagements"]}
     assert rows[7]["review_answers"]["n"] == 3
     assert all(rows[n]["review_answers"] is None for n in rows if n != 7)
@@ -62,4 +62,4 @@ def test_the_scorecard_page_shows_the_rate_with_its_n(client, users, reviewed_ap
     client.force_login(users[Role.AUDITOR])
     url = reverse("labelling:scorecard", kwargs={"pk": reviewed_application.pk})
     html = client.get(url).content.decode()
-    assert "ayant reçu une réponse sous 7 jours : 33,3\u00a0% (n = 3)" in html
+    assert "ayant reçu une réponse sous 7 jours : 33,3\u202f% (n = 3)" in html

@@ -3,8 +3,6 @@ so the accessibility screens can use them too (tests/browser/test_accessibility.
 
 from datetime import timedelta
 
-from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
 from centres.models import Centre
@@ -18,11 +16,11 @@ LILLE = {"code": "lille"}
 
 
 def figures_forget(code: str) -> dict:
-    """Drop a centre's cached figures (a page opened earlier must not hide the new state)."""
-    from labelling.views.public import centre_figures_cache_key
+    """Drop a centre's cached pages and figures (a page opened earlier must not hide the new
+    state: the data is written here without the services that would say so)."""
+    from centres.public_cache import public_cache_bump
 
-    for language, _name in settings.LANGUAGES:
-        cache.delete(centre_figures_cache_key(code, language))
+    public_cache_bump([code])
     return {"code": code}
 
 

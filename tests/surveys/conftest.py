@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -7,6 +7,7 @@ from django.utils import timezone
 from centres.models import Centre
 from surveys.defaults import AGENT_CODE, CITIZEN_CODE, default_questionnaires_seed
 from surveys.models import Question, Questionnaire
+from surveys.services.ballot import ballots_mix
 from surveys.services.campaigns import campaign_create, invitations_issue
 
 
@@ -71,3 +72,25 @@ def good_answers():
 
 def a_day(offset: int = 0) -> date:
     return timezone.localdate() + timedelta(days=offset)
+
+
+def after_close(campaign):
+    """A moment after the campaign's last link expired (the mixer's final rule applies)."""
+    end = datetime.combine(campaign.closes_on + timedelta(days=1), time.min)
+    return timezone.make_aware(end) + timedelta(minutes=1)
+
+
+@pytest.fixture
+def count_all():
+    """count_all(campaign): the campaign closes yesterday (its links expire), then the mixer's
+    run after the close counts every sheet left (k or more per centre, dated the closing day)
+    and destroys the rest unread."""
+
+    def run(campaign):
+        yesterday = timezone.localdate() - timedelta(days=1)
+        if campaign.closes_on > yesterday:
+            campaign.closes_on = yesterday
+            campaign.save(update_fields=["closes_on"])
+        return ballots_mix(now=after_close(campaign), campaign_ids=[campaign.pk])
+
+    return run

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from surveys.models import CumulativeRollup, DailyRollup, Invitation, Response
+from surveys.services.ballot import ballots_mix
 from surveys.services.rollups import rollups_seal
 from surveys.tokens import token_hash, token_is_well_formed
 
-from .conftest import GOOD_ANSWERS
+from .conftest import GOOD_ANSWERS, after_close
 
 pytestmark = pytest.mark.django_db
 
@@ -74,9 +75,14 @@ def test_each_printed_link_is_stored_as_the_hash_of_its_token_for_its_centre(cit
     assert {token_hash(token): centre for token, centre in printed.items()} == stored
 
 
-def answer_some(client, campaign, issue, n=3):
-    for token in issue(campaign, n=n):
+def answer_some(client, campaign, issue, n=5):
+    """n sheets of one centre, through the page; the campaign then closes (yesterday) and the
+    mixer counts them all (dated the closing day)."""
+    for token in issue(campaign, n=n, centre_code="lille"):
         client.post(reverse("surveys:answer", kwargs={"token": token}), GOOD_ANSWERS)
+    campaign.closes_on = timezone.localdate() - timedelta(days=1)
+    campaign.save(update_fields=["closes_on"])
+    ballots_mix(now=after_close(campaign))
 
 
 def test_reconcile_rollups_passes_on_consistent_counts(client, citizen_campaign, issue):
@@ -110,19 +116,19 @@ def test_reconcile_rollups_detects_a_tampered_running_total(client, citizen_camp
 
 
 def test_reconcile_rollups_detects_a_missing_rollup(client, citizen_campaign, issue):
-    answer_some(client, citizen_campaign, issue, n=1)
+    answer_some(client, citizen_campaign, issue)
     DailyRollup.objects.filter(question__code="e2").delete()
     with pytest.raises(CommandError):
         run("reconcile_rollups", "--campaign", "usagers-test")
 
 
 def test_survey_results_prints_the_figures_as_json(client, citizen_campaign, issue):
-    answer_some(client, citizen_campaign, issue, n=4)
+    answer_some(client, citizen_campaign, issue, n=6)
     payload = json.loads(run("survey_results", "--campaign", "usagers-test", "--format", "json"))
     by_key = {row["key"]: row for row in payload["by_engagement"]}
     assert set(by_key) == {"1", "2", "3", "5", "overall"}
-    assert by_key["overall"]["n"] == 4 and by_key["overall"]["satisfaction_rate"] == 1.0
-    assert by_key["5"]["n"] == 0 and by_key["5"]["dont_know"] == 4
+    assert by_key["overall"]["n"] == 6 and by_key["overall"]["satisfaction_rate"] == 1.0
+    assert by_key["5"]["n"] == 0 and by_key["5"]["dont_know"] == 6
     assert by_key["overall"]["insufficient_sample"] is True
 
 

@@ -35,6 +35,22 @@ def survey_link(world) -> dict:
     return {"token": token}
 
 
+def agent_survey_link(world) -> dict:
+    """A link of an agent campaign: the agents' own introduction and questions."""
+    campaign = campaign_of(AGENT_CODE, "agents-test")
+    _centre, token = next(invitations_issue(campaign=campaign, count=1))
+    return {"token": token}
+
+
+def closed_campaign(world) -> dict:
+    """A citizen campaign closed yesterday: no link-issuing form, a notice instead."""
+    campaign = campaign_of(CITIZEN_CODE, "usagers-clos")
+    Campaign.objects.filter(pk=campaign.pk).update(
+        closes_on=timezone.localdate() - timedelta(days=1)
+    )
+    return {"slug": campaign.slug}
+
+
 def _add(campaign, centre_code, question_code, counts):
     question = Question.objects.get(questionnaire=campaign.questionnaire, code=question_code)
     rollups_increment(

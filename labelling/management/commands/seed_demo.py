@@ -5,8 +5,9 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from centres.demo import demo_users_seed, improvement_seed, organisation_seed
+from centres.site import site_url
 from labelling.demo import label_demo_seed
-from surveys.demo.campaigns import surveys_demo_seed
+from surveys.demo.campaigns import demo_links_issue, surveys_demo_seed
 from surveys.services.rollups import rollups_seal
 
 DEMO_PASSWORD = "demo-services-publics-plus"
@@ -41,3 +42,6 @@ class Command(BaseCommand):
             self.stdout.write("Demo accounts (development only), password: " + password)
             for demo in users:
                 self.stdout.write(f"  {demo.role:<14} {demo.email}")
+            self.stdout.write("Survey links to answer now (single use, Lille, new ones each run):")
+            for slug, path in demo_links_issue().items():
+                self.stdout.write(f"  {slug:<18} {site_url()}{path}")

@@ -2,11 +2,11 @@ import csv
 import io
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from centres.models import Centre
+from centres.site import site_url
 from surveys.models import Campaign
 
 from ...services.campaigns import invitations_issue
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             if centre is None:
                 raise CommandError(f"Unknown centre for this campaign: {options['centre']}")
             centres = [centre]
-        prefix = settings.SITE_URL + reverse("surveys:answer", kwargs={"token": "TOKEN"})
+        prefix = site_url() + reverse("surveys:answer", kwargs={"token": "TOKEN"})
         prefix = prefix.removesuffix("TOKEN")
         as_csv = options["format"] == "csv"
         buffer = io.StringIO()

@@ -300,3 +300,11 @@ def test_services_refuse_an_action_for_an_unknown_engagement(users):
             owner_name="Z",
         )
     assert not ActionEvent.objects.exists()
+
+
+def test_the_first_of_a_month_reads_1er(client, users):
+    """« 1 décembre » read where French writes « 1er décembre »."""
+    action = ActionFactory(due_date=datetime.date(2026, 12, 1))
+    client.force_login(users[Role.REFERENT])
+    html = client.get(action_page(action)).content.decode()
+    assert "1er décembre 2026" in html and ">1 décembre 2026<" not in html

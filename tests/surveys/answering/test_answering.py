@@ -7,7 +7,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys.models import Answer, DailyRollup, Invitation, Response
+from surveys.models import Answer, Ballot, DailyRollup, Invitation, Response
 from surveys.tokens import token_hash
 
 pytestmark = pytest.mark.django_db
@@ -18,24 +18,42 @@ def url(token):
 
 
 def test_a_citizen_answers_and_lands_on_the_thank_you_page(
-    client, citizen_campaign, issue, good_answers
+    client, citizen_campaign, issue, good_answers, count_all
 ):
     token = issue(citizen_campaign, centre_code="lille")[0]
     response = client.post(url(token), good_answers, follow=True)
     assert response.status_code == 200
     assert "Merci pour vos réponses" in response.content.decode()
-    stored = Response.objects.get()
-    assert (stored.centre.code, stored.day) == ("lille", timezone.localdate())
-    assert Answer.objects.filter(response=stored).count() == 6
-    assert Answer.objects.get(question__code="comment").text == "Très bon accueil."
+    # Committed in the ballot box before the reply; a response only once the mixer counts it.
+    assert Ballot.objects.get().centre.code == "lille" and not Response.objects.exists()
+    assert Invitation.objects.get().used
 
 
-def test_an_answer_increments_the_daily_rollups(client, citizen_campaign, issue, good_answers):
-    for token in issue(citizen_campaign, n=2, centre_code="lille"):
+def test_counted_sheets_become_responses_of_the_counting_day(
+    client, settings, citizen_campaign, issue, good_answers
+):
+    from surveys.services.ballot import ballots_mix
+
+    for token in issue(citizen_campaign, n=10, centre_code="lille"):
         client.post(url(token), good_answers)
+    ballots_mix()
+    stored = Response.objects.all()
+    assert {(r.centre.code, r.day) for r in stored} == {("lille", timezone.localdate())}
+    assert len(stored) == 5 and Ballot.objects.count() == 5  # k newest wait for the next batch
+    assert Answer.objects.filter(question__code="comment").first().text == "Très bon accueil."
+    assert Answer.objects.count() == 5 * 6
+
+
+def test_counted_answers_increment_the_daily_rollups(
+    client, citizen_campaign, issue, good_answers, count_all
+):
+    for token in issue(citizen_campaign, n=6, centre_code="lille"):
+        client.post(url(token), good_answers)
+    assert not DailyRollup.objects.exists()  # nothing counted while in the box
+    count_all(citizen_campaign)
     cells = DailyRollup.objects.filter(question__code="e1", value="very")
-    assert sum(cell.count for cell in cells) == 2  # in one or two shards of the same cell
-    assert {(c.centre.code, c.day) for c in cells} == {("lille", timezone.localdate())}
+    assert sum(cell.count for cell in cells) == 6
+    assert {(c.centre.code, c.day) for c in cells} == {("lille", citizen_campaign.closes_on)}
     assert not DailyRollup.objects.filter(question__code="comment").exists()
 
 
@@ -72,7 +90,7 @@ def test_a_used_link_cannot_answer_twice(client, citizen_campaign, issue, good_a
     assert again.status_code == 409
     assert "Vous avez déjà répondu à cette enquête" in again.content.decode()
     assert client.get(url(token)).status_code == 409
-    assert Response.objects.count() == 1
+    assert Ballot.objects.count() == 1
 
 
 def test_an_expired_link_shows_a_clear_page(client, citizen_campaign, issue, good_answers):
@@ -81,7 +99,7 @@ def test_an_expired_link_shows_a_clear_page(client, citizen_campaign, issue, goo
     response = client.post(url(token), good_answers)
     assert response.status_code == 410
     assert "Ce lien d&#x27;enquête a expiré" in response.content.decode()
-    assert not Response.objects.exists()
+    assert not Ballot.objects.exists()
 
 
 def test_an_unknown_link_says_nothing_about_existing_ones(client, citizen_campaign, issue):
@@ -96,13 +114,23 @@ def test_too_many_failed_links_from_one_address_are_refused(
     client, settings, citizen_campaign, issue
 ):
     settings.SURVEY_FAILED_LINK_LIMIT = 3
-    good = issue(citizen_campaign)[0]
     statuses = [client.get(url("B" * 22)).status_code for _ in range(4)]
     assert statuses == [404, 404, 404, 429]
-    refused = client.get(url(good))
+    refused = client.get(url("C" * 22))
     assert refused.status_code == 429 and "Trop de tentatives" in refused.content.decode()
-    other_address = client.get(url(good), REMOTE_ADDR="10.0.0.9")
-    assert other_address.status_code == 200
+    assert client.get(url("C" * 22), REMOTE_ADDR="10.0.0.9").status_code == 404
+
+
+def test_failed_links_from_a_shared_address_never_block_a_valid_link(
+    client, settings, citizen_campaign, issue, good_answers
+):
+    settings.SURVEY_FAILED_LINK_LIMIT = 3
+    good = issue(citizen_campaign)[0]
+    for _ in range(5):
+        client.get(url("B" * 22))
+    assert client.get(url(good)).status_code == 200
+    assert client.post(url(good), good_answers).status_code == 302
+    assert Response.objects.count() == 1
 
 
 def test_the_honeypot_shows_thanks_but_stores_nothing(
@@ -111,8 +139,8 @@ def test_the_honeypot_shows_thanks_but_stores_nothing(
     token = issue(citizen_campaign)[0]
     response = client.post(url(token), {**good_answers, "website": "http://spam.example"})
     assert response.status_code == 302
-    assert not Response.objects.exists()
-    assert Invitation.objects.get(token_hash=token_hash(token)).used_on is None
+    assert not Ballot.objects.exists()
+    assert not Invitation.objects.get(token_hash=token_hash(token)).used
 
 
 def test_the_response_table_has_no_column_leading_back_to_an_invitation():
@@ -124,6 +152,12 @@ def test_the_response_table_has_no_column_leading_back_to_an_invitation():
     assert columns == {"id", "campaign_id", "centre_id", "questionnaire_id", "day"}
     invitation_columns = {f.name for f in Invitation._meta.get_fields()}
     assert "response" not in invitation_columns and "used_at" not in invitation_columns
+    assert "used_on" not in invitation_columns  # a used flag, no day
+    with connection.cursor() as cursor:
+        box = {
+            c.name for c in connection.introspection.get_table_description(cursor, "surveys_ballot")
+        }
+    assert box == {"id", "campaign_id", "centre_id", "sheet"}  # no link, no date
 
 
 def test_tokens_are_stored_only_as_hashes(citizen_campaign, issue):

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from surveys.models import DailyRollup, Invitation, Response
+from surveys.models import Ballot, DailyRollup, Invitation, Response
 
 from ..conftest import GOOD_ANSWERS
 
@@ -31,19 +31,20 @@ def test_invalid_input_gives_a_french_error_and_stores_nothing(
     html = response.content.decode()
     assert response.status_code == 400
     assert message in html and "Certaines réponses demandent votre attention" in html
-    assert not Response.objects.exists() and not DailyRollup.objects.exists()
-    assert Invitation.objects.get().used_on is None
+    assert not Ballot.objects.exists() and not Response.objects.exists()
+    assert not DailyRollup.objects.exists()
+    assert not Invitation.objects.get().used
 
 
 def test_an_optional_comment_may_stay_empty(client, citizen_campaign, issue):
     token = issue(citizen_campaign)[0]
     data = {k: v for k, v in GOOD_ANSWERS.items() if k != "q_comment"}
     response = client.post(reverse("surveys:answer", kwargs={"token": token}), data)
-    assert response.status_code == 302 and Response.objects.count() == 1
+    assert response.status_code == 302 and Ballot.objects.count() == 1
 
 
 def test_a_huge_request_body_is_refused_without_a_server_error(client, citizen_campaign, issue):
     token = issue(citizen_campaign)[0]
     data = {**GOOD_ANSWERS, "q_comment": "x" * 3_000_000}
     response = client.post(reverse("surveys:answer", kwargs={"token": token}), data)
-    assert response.status_code == 400 and not Response.objects.exists()
+    assert response.status_code == 400 and not Ballot.objects.exists()

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from surveys.models import Response
+from surveys.models import Ballot
 
 # Nothing listens on port 1: every cache call fails with a connection error.
 UNREACHABLE_CACHE = {
@@ -29,7 +29,7 @@ def test_with_the_cache_down_a_citizen_still_answers(
     assert client.get(url).status_code == 200
     response = client.post(url, good_answers)
     assert response.status_code == 302
-    assert Response.objects.count() == 1
+    assert Ballot.objects.count() == 1
 
 
 @pytest.mark.django_db

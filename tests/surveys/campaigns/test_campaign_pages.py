@@ -86,7 +86,7 @@ def test_the_list_shows_state_and_counts_of_each_campaign(admin, citizen_campaig
     rows = {c.slug: c for c in page.object_list}
     assert [c.slug for c in page.object_list] == ["plus-tard", "usagers-test"]  # newest first
     first = rows["usagers-test"]
-    assert (first.links_issued, first.links_used, first.responses_count) == (3, 1, 1)
+    assert (first.links_issued, first.links_used, first.responses_count) == (3, 1, 0)
     assert (first.state, rows["plus-tard"].state) == ("running", "upcoming")
 
 
@@ -270,7 +270,8 @@ def test_the_page_counts_links_and_responses_per_centre(admin, citizen_campaign,
     response = admin.get(detail(citizen_campaign))
     lille = next(c for c in response.context["centres"] if c.code == "lille")
     counts = (lille.links_issued, lille.links_used, lille.links_expired, lille.responses_count)
-    assert counts == (4, 1, 1, 1)
+    assert counts == (4, 1, 1, 0)  # the sheet waits in the ballot box
+    assert "1 réponse en attente de dépouillement" in response.content.decode()
     assert response.context["totals"]["links_issued"] == 4
     page = response.content.decode()
     assert f"{reverse('surveys:results')}?campaign={citizen_campaign.slug}" in page
@@ -307,7 +308,7 @@ def test_issued_links_come_as_a_csv_whose_links_open_the_survey(admin, client, c
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith("attachment;")
     header, *rows = _rows(response)
-    assert header == ["url", "centre"] and len(rows) == 5
+    assert header == ["lien", "centre"] and len(rows) == 5
     assert Invitation.objects.filter(campaign=citizen_campaign).count() == 5
     for url, centre in rows:
         token = urlsplit(url).path.rsplit("/", 1)[1]
@@ -347,6 +348,16 @@ def test_no_link_is_issued_for_a_closed_campaign(admin, citizen_campaign):
     assert response.status_code == 400
     assert fr("This campaign is closed: new links would not work.") in response.content.decode()
     assert Invitation.objects.count() == 0
+
+
+def test_a_closed_campaign_shows_no_issuing_form(admin, citizen_campaign):
+    """The form showed on closed campaigns, and its submission was then refused."""
+    page = admin.get(detail(citizen_campaign)).content.decode()
+    assert links_url(citizen_campaign) in page and 'id="links-closed"' not in page
+    citizen_campaign.closes_on = a_day(-1)
+    citizen_campaign.save(update_fields=["closes_on"])
+    page = admin.get(detail(citizen_campaign)).content.decode()
+    assert links_url(citizen_campaign) not in page and 'id="links-closed"' in page
 
 
 # API key ---------------------------------------------------------------------------------------

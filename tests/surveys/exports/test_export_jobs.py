@@ -18,6 +18,7 @@ from surveys.enums import ExportStatus
 from surveys.models import ExportJob
 from surveys.queries.exports import response_rows
 from surveys.services import exports as services_exports
+from surveys.services.ballot import ballots_mix
 from surveys.services.exports import (
     export_files_purge,
     export_jobs_to_requeue,
@@ -27,7 +28,7 @@ from surveys.services.exports import (
 from surveys.tasks import requeue_exports, run_export
 
 from ...conftest import requires_broker, wait_for
-from ..conftest import GOOD_ANSWERS
+from ..conftest import GOOD_ANSWERS, after_close
 
 pytestmark = pytest.mark.django_db
 
@@ -44,13 +45,16 @@ def export_root(tmp_path, settings, monkeypatch):
 
 
 @pytest.fixture
-def answered(client, citizen_campaign, issue):
-    """Three answers from Lille, one of them with a comment that looks like a formula."""
+def answered(client, settings, citizen_campaign, issue, count_all):
+    """Three answers from Lille, one of them with a comment that looks like a formula, counted
+    by the mixer (batches of 3 here: SURVEY_K_ANONYMITY = 3)."""
+    settings.SURVEY_K_ANONYMITY = 3
     for token, comment in zip(
         issue(citizen_campaign, n=3, centre_code="lille"), [EVIL, "+33 6", "Merci"], strict=True
     ):
         url = reverse("surveys:answer", kwargs={"token": token})
         client.post(url, {**GOOD_ANSWERS, "q_comment": comment})
+    assert count_all(citizen_campaign).mixed == 3
     return citizen_campaign
 
 
@@ -338,12 +342,13 @@ def test_a_real_celery_worker_writes_the_export(
     from ..conftest import _campaign
 
     campaign = _campaign("usagers-worker", CITIZEN_CODE)
-    for token in issue(campaign, n=2, centre_code="lille"):
+    for token in issue(campaign, n=5, centre_code="lille"):
         client.post(reverse("surveys:answer", kwargs={"token": token}), GOOD_ANSWERS)
+    ballots_mix(now=after_close(campaign))
     client.force_login(users[Role.CORRESPONDENT])
     client.post(export_url(fmt="xlsx", slug=campaign.slug))
     done = wait_for(lambda: ExportJob.objects.filter(status="done").first(), timeout=60)
-    assert done.rows_done == 2 and done.dispatched_at is not None
+    assert done.rows_done == 5 and done.dispatched_at is not None
     assert hashlib.sha256((export_root / done.file_path).read_bytes()).hexdigest() == done.sha256
 
 

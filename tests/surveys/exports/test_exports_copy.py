@@ -108,7 +108,7 @@ def test_postgresql_writes_the_rows_of_the_python_csv(answered):
         csv_lines(response_rows(campaign=answered, centres=lille, chunk_size=5))  # 3 pages
     ).encode()
     assert parsed(by_copy) == parsed(in_python)
-    assert by_copy.startswith(b"\xef\xbb\xbfcentre,day,e1,e2,e3,e5,overall,comment\r\n")
+    assert by_copy.startswith("\ufeffCentre,Jour,Êtes-vous satisfait(e) de l'accueil".encode())
     rows = parsed(by_copy)[1:]
     assert {row[0] for row in rows} == {"lille"} and {row[1] for row in rows} == {"2026-03-09"}
     assert [row[-1] for row in rows] == [
@@ -125,7 +125,8 @@ def test_postgresql_writes_the_rows_of_the_python_csv(answered):
         "",
         "",  # no comment (NULL)
     ]
-    assert rows[-1][2:] == ["very", "very", "very", "", "very", ""]  # no answer to e5
+    very = "Très satisfait(e)"  # the label, not the stored code `very`
+    assert rows[-1][2:] == [very, very, very, "", very, ""]  # no answer to e5
 
 
 def test_every_line_ends_with_crlf_and_a_line_break_in_a_comment_stays_as_it_is(answered):
@@ -166,7 +167,7 @@ def test_a_download_stopped_early_cancels_the_copy_and_closes_its_connection(
         )
     client.force_login(users[Role.CORRESPONDENT])
     response = client.get(export_url())
-    assert next(iter(response.streaming_content)).startswith(b"\xef\xbb\xbfcentre,day,")
+    assert next(iter(response.streaming_content)).startswith("\ufeffCentre,Jour,".encode())
     assert "active" in copies_running()  # PostgreSQL still writing
     response.close()
     wait_for(lambda: copies_running() == [], timeout=10)

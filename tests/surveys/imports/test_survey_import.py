@@ -255,3 +255,17 @@ def test_two_concurrent_imports_of_a_campaign_write_it_once(users):
     assert sorted(outcomes) == ["imported", "refused"]
     assert Response.objects.filter(campaign=campaign).count() == 3
     assert rollups_differences(campaign_ids=[campaign.pk]) == []
+
+
+def test_imported_comments_are_masked_like_answered_ones(campaign, users):
+    """An institute's file goes through the same masking as the mixer: a phone number and an
+    e-mail typed in a comment are never stored."""
+    lines = [f"lille;{day()};very;very;very;very;very;Rappelez-moi au 06 12 34 56 78 ou a@b.fr"]
+    content = "\n".join([HEADER, *lines]).encode()
+    plan = survey_import_check(campaign=campaign, filename="a.csv", content=content)
+    assert not plan.errors
+    survey_import_apply(
+        campaign=campaign, plan=plan, filename="a.csv", sha256="1" * 64, by=users[Role.DITP_ADMIN]
+    )
+    (text,) = Answer.objects.exclude(text="").values_list("text", flat=True)
+    assert "06 12" not in text and "a@b.fr" not in text and text.startswith("Rappelez-moi au ")

@@ -62,8 +62,8 @@ def test_agent_involvement_rate_is_the_headline_share(agent_campaign):
         "involvement",
         {"very": 30, "rather": 47, "rather_not": 15, "not_at_all": 8, "dont_know": 4},
     )
-    rate = agent_involvement_rate(
-        structure_id=agent_campaign.structure_id, start=a_day(-7), end=a_day()
+    rate = agent_involvement_rate(  # whole campaigns: those that opened in the period
+        structure_id=agent_campaign.structure_id, start=a_day(-40), end=a_day()
     )
     assert (rate.n, rate.satisfaction_rate) == (100, 0.77)
 
@@ -71,7 +71,7 @@ def test_agent_involvement_rate_is_the_headline_share(agent_campaign):
 def test_agent_involvement_rate_is_withheld_below_k(agent_campaign):
     add_counts(agent_campaign, "lille", "involvement", {"very": 3, "rather": 1})
     rate = agent_involvement_rate(
-        structure_id=agent_campaign.structure_id, start=a_day(-7), end=a_day()
+        structure_id=agent_campaign.structure_id, start=a_day(-40), end=a_day()
     )
     assert rate.n == 0 and rate.insufficient_sample
 
@@ -115,14 +115,14 @@ def test_the_results_page_shows_rates_with_intervals(
     client, users, citizen_campaign, django_assert_max_num_queries
 ):
     add_counts(citizen_campaign, "lille", "overall", SEED)
-    add_counts(citizen_campaign, "lens", "e1", {"very": 3})
+    add_counts(citizen_campaign, "lens", "e1", {"very": 6})
     client.force_login(users[Role.CORRESPONDENT])
     with django_assert_max_num_queries(12):
         response = client.get(reverse("surveys:results"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "98,0\u202f%" in html and "96,9\u202f% – 98,7\u202f%" in html
-    assert "échantillon insuffisant" in html and "+96,0\u202f%" in html
+    assert "98\u202f%" in html and "96,9\u202f% – 98,7\u202f%" in html
+    assert "échantillon insuffisant" in html and "+96\u00a0pts" in html
     assert "<svg" in html and "<table" in html
 
 
@@ -157,4 +157,4 @@ def test_the_results_page_reads_the_rollups_in_two_queries_sealed_or_not(
     rollups_seal(today=a_day())
     with django_assert_num_queries(11):
         response = client.get(reverse("surveys:results"), period)
-    assert "98,0\u202f%" in response.content.decode()
+    assert "98\u202f%" in response.content.decode()

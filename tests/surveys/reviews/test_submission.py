@@ -84,15 +84,33 @@ def test_the_honeypot_shows_thanks_but_stores_nothing(client, organisation, capl
     assert "review_honeypot centre=lille" in caplog.text
 
 
-def test_too_many_reviews_from_one_address_get_a_french_429(client, organisation, settings):
+def test_too_many_reviews_of_one_centre_from_one_address_get_a_french_429(
+    client, organisation, settings
+):
     settings.REVIEW_SUBMIT_LIMIT = 2
     statuses = [client.post(form_url(), GOOD).status_code for _ in range(3)]
     assert statuses == [302, 302, 429]
-    refused = client.get(form_url())
+    refused = client.post(form_url(), GOOD)
     assert refused.status_code == 429 and "Trop d'avis envoyés" in refused.content.decode()
     assert Review.objects.count() == 2
-    other_address = client.post(form_url(), GOOD, REMOTE_ADDR="10.0.0.9")
-    assert other_address.status_code == 302
+    assert client.post(form_url(), GOOD, REMOTE_ADDR="10.0.0.9").status_code == 302
+    # The limit is per centre: the same connection may still review another centre.
+    assert client.post(form_url("angers"), GOOD).status_code == 302
+
+
+def test_reading_the_form_never_meets_the_limit(client, organisation, settings):
+    settings.REVIEW_SUBMIT_LIMIT = 1
+    assert client.post(form_url(), GOOD).status_code == 302
+    for _ in range(3):
+        assert client.get(form_url()).status_code == 200
+    assert client.post(form_url(), GOOD).status_code == 429
+
+
+def test_a_shared_counter_is_not_blocked_by_a_busy_day(client, organisation):
+    # A France Services counter: every citizen of the day behind one public address.
+    statuses = {client.post(form_url(), GOOD).status_code for _ in range(40)}
+    assert statuses == {302}
+    assert Review.objects.count() == 40
 
 
 def test_invalid_attempts_do_not_count_against_the_limit(client, organisation, settings):

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('centres', '0003_organisation_activity_agents'),
+        ('centres', '0004_centre_search'),
     ]
 
     operations = [

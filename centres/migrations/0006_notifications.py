@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('centres', '0004_people_invitations_log'),
+        ('centres', '0005_people_invitations_log'),
     ]
 
     operations = [

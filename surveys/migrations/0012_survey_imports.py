@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0008_running_totals'),
+        ('surveys', '0011_masked_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
