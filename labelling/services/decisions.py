@@ -284,6 +284,7 @@ def derogation_confirm(*, application_id: int, note: str, by: User) -> Decision:
     derogation.decision = decision
     derogation.save()
     _move(application, to=S.DECIDED, by=by, note=derogation.answer_note)
+    notify_on_commit("decision_taken", decision)
     return decision
 
 

@@ -15,12 +15,12 @@ from centres.enums import Role
 from centres.models import Notification
 from centres.notifications import KINDS, deliver
 from labelling import services
-from labelling.enums import AppealOutcome, FindingKind, Outcome
+from labelling.enums import AppealOutcome, Conformity, FindingKind, Outcome
 from labelling.models import AuditCriterion
 from labelling.notifications import follow_up_due_sweep
 from tests.factories import CentreFactory, CertificationBodyFactory, NetworkFactory, make_user
 
-from .conftest import drive, fill_grid
+from .conftest import confirming_decider, drive, fill_grid, grade
 
 pytestmark = pytest.mark.django_db
 
@@ -98,12 +98,14 @@ def test_a_closed_audit_tells_the_grid_and_the_findings_to_close(application, us
     audit = application.audits.get()
     criterion = AuditCriterion.objects.filter(engagement__referential=application.referential)[0]
     lead = users[Role.AUDITOR]
+    # A non-conformity is recorded only on a criterion graded not conform (issue 13).
+    site = grade(audit, criterion.code, lead, Conformity.NON_CONFORM)
     services.finding_add(
         audit_id=audit.pk,
         criterion_id=criterion.pk,
         kind=FindingKind.MAJOR_NC,
         description="Numéro surtaxé.",
-        site_id=audit.sites.first().pk,
+        site_id=site.pk,
         by=lead,
     )
     fill_grid(audit, lead)
@@ -126,6 +128,15 @@ def test_proposal_decision_and_certificate(application, users, committed):
         outcome=Outcome.ARGENT,
         motivation="Conforme.",
         by=users[Role.DECIDER],
+    )
+    # Without survey figures the scorecard refuses, so Argent is a derogation (issue 13): it
+    # is decided, and told, when a second decider confirms it.
+    assert told("decision_taken") == set()
+    committed(
+        services.derogation_confirm,
+        application_id=application.pk,
+        note="Confirmé.",
+        by=confirming_decider(),
     )
     assert told("decision_taken") == emails(users, Role.DITP_ADMIN, Role.AUDITOR, *STRUCTURE)
     assert told("certificate_ready") == emails(users, Role.DITP_ADMIN, *STRUCTURE)
