@@ -30,7 +30,8 @@ def answered(client, settings, citizen_campaign, issue, count_all):
     settings.SURVEY_K_ANONYMITY = 2
     for token, comment in zip(
         issue(citizen_campaign, n=2, centre_code="lille"),
-        ['=HYPERLINK("http://evil")', "+33 6 00 00 00 00"],
+        # Not a phone number: issue 12 masks those in comments before any export.
+        ['=HYPERLINK("http://evil")', "+1 pour l'accueil"],
         strict=True,
     ):
         client.post(
@@ -69,13 +70,15 @@ def test_other_non_ascii_text_is_left_alone():
 
 
 @pytest.fixture
-def answered_in_full_width(client, citizen_campaign, issue):
+def answered_in_full_width(client, citizen_campaign, issue, count_all):
     tokens = issue(citizen_campaign, n=len(COMPATIBILITY_FORMULAS), centre_code="lille")
     for token, comment in zip(tokens, COMPATIBILITY_FORMULAS, strict=True):
         client.post(
             reverse("surveys:answer", kwargs={"token": token}),
             {**GOOD_ANSWERS, "q_comment": comment},
         )
+    # Sheets become responses once the mixer counts them (issue 12).
+    assert count_all(citizen_campaign).mixed == len(COMPATIBILITY_FORMULAS)
     return citizen_campaign
 
 
@@ -105,7 +108,7 @@ def test_the_responses_csv_is_streamed_and_neutralised(client, users, answered):
     assert response.status_code == 200 and response.streaming
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert text.splitlines()[0].startswith("Centre,Jour,Êtes-vous satisfait(e) de l'accueil")
-    assert "'=HYPERLINK" in text and "'+33 6" in text and text.count("\r\nlille,") == 2
+    assert "'=HYPERLINK" in text and "'+1 pour l'accueil" in text and text.count("\r\nlille,") == 2
 
 
 def test_exports_speak_french_answer_labels_and_yes_no(client, users, answered):
