@@ -7,6 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import StopUpload
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -56,8 +58,18 @@ def wsgi_post(client, url, body, content_type):
     )
     environ["wsgi.input"] = body
     statuses = []
-    response = WSGIHandler()(environ, lambda status, headers: statuses.append(status))
-    return int(statuses[0].split()[0]), b"".join(response).decode()
+    # As Django's test client does: the request signals would close the connection that
+    # holds the test's transaction (PostgreSQL), which a real server does not have.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = WSGIHandler()(environ, lambda status, headers: statuses.append(status))
+        text = b"".join(response).decode()
+        response.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return int(statuses[0].split()[0]), text
 
 
 def test_a_100_mb_upload_is_refused_before_its_body_is_read(client, evidence_url):

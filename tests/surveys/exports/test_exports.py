@@ -69,13 +69,15 @@ def test_other_non_ascii_text_is_left_alone():
 
 
 @pytest.fixture
-def answered_in_full_width(client, citizen_campaign, issue):
+def answered_in_full_width(client, citizen_campaign, issue, count_all):
     tokens = issue(citizen_campaign, n=len(COMPATIBILITY_FORMULAS), centre_code="lille")
     for token, comment in zip(tokens, COMPATIBILITY_FORMULAS, strict=True):
         client.post(
             reverse("surveys:answer", kwargs={"token": token}),
             {**GOOD_ANSWERS, "q_comment": comment},
         )
+    # Sheets become responses once the mixer counts them (issue 12).
+    assert count_all(citizen_campaign).mixed == len(COMPATIBILITY_FORMULAS)
     return citizen_campaign
 
 
