@@ -62,10 +62,9 @@ def _deal(values: list[str], centres: list[Centre], rng: random.Random, small: i
 
 
 def _links_insert(campaign: Campaign, sheets: list[tuple[Centre, date, dict]]) -> None:
-    """The links the campaign issued: one used per response (on its day, and no way back from
-    the response to it), and a quarter more never used, so that « Liens émis » adds up."""
+    """The links the campaign issued: one used per response (a flag, no day, and no way back
+    from the response to it), and a quarter more never used, so that « Liens émis » adds up."""
     expires_at = timezone.make_aware(datetime.combine(campaign.closes_on, time.max))
-    used = Counter((centre.pk, day) for centre, day, _answers in sheets)
     per_centre = Counter(centre.pk for centre, _day, _answers in sheets)
     links = [
         Invitation(
@@ -73,9 +72,9 @@ def _links_insert(campaign: Campaign, sheets: list[tuple[Centre, date, dict]]) -
             centre_id=centre_id,
             token_hash=token_hash(token_new()),
             expires_at=expires_at,
-            used_on=day,
+            used=True,
         )
-        for (centre_id, day), count in used.items()
+        for centre_id, count in per_centre.items()
         for _ in range(count)
     ]
     links += [
