@@ -22,8 +22,9 @@ class _OrganisationForm(SingleValuesMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["code"].disabled = True
-            self.fields["code"].help_text = _("A code cannot change once created.")
+            # Not even shown as a disabled field (greyed out below the contrast minimum): the
+            # code is in the page's title and cannot change once created.
+            self.fields.pop("code")
         else:
             self.fields.pop("is_active", None)
             self.fields["code"].help_text = _(

@@ -18,6 +18,13 @@ def printed_links(settings, live_server) -> dict[str, str]:
     """Run the demo as `make run` does (development, SITE_URL from its host and port)."""
     settings.DEBUG = True  # the demo prints its accounts and links in development only
     settings.SITE_URL = live_server.url
+    # Transactional browser tests empty every table, migrations' data included.
+    from surveys.defaults import default_questionnaires_seed
+    from surveys.models import Question, Questionnaire
+    from tests.labelling.conftest import ensure_default_referential
+
+    ensure_default_referential()
+    default_questionnaires_seed(Questionnaire, Question)
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     return {m["slug"]: m["url"] for m in LINK.finditer(out.getvalue())}

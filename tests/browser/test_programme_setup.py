@@ -65,6 +65,14 @@ def _upload(page, name, content: bytes, button):
 
 
 def test_the_dgfip_case_is_set_up_through_the_pages_alone(page, shot, settings):
+    # Transactional browser tests empty every table: the migrations' data (referential,
+    # default questionnaires) as a fresh database has it.
+    from surveys.defaults import default_questionnaires_seed
+    from surveys.models import Question, Questionnaire
+    from tests.labelling.conftest import ensure_default_referential
+
+    ensure_default_referential()
+    default_questionnaires_seed(Questionnaire, Question)
     settings.SITE_URL = page.context.live_server_url
     visited = []
     page.on("request", lambda request: visited.append(request.url))

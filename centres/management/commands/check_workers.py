@@ -18,7 +18,7 @@ class Command(BaseCommand):
             raise CommandError("No CELERY_BROKER_URL: tasks run in-process, there is no worker.")
         nonce = secrets.token_hex(8)
         try:
-            answer = worker_ping.delay(nonce).get(timeout=timeout)
+            answer = worker_ping.delay(nonce).get(timeout=timeout, disable_sync_subtasks=False)
         except CeleryTimeout as exc:
             raise CommandError(f"No worker answered within {timeout} s.") from exc
         if answer["nonce"] != nonce:
