@@ -9,7 +9,8 @@
 # For each code base: start gunicorn (-w 4, sync), warm the page, then wrk -t2 -c8 for DURATION
 # seconds on: the static file, the home page, the centre CENTRE's page (warm: served from the
 # cache), a search (warm), and a search rendered every time (an undeclared parameter bypasses
-# the page cache; the queries rotate). One RESULT line per measure (bench/p95.lua).
+# the page cache; the queries rotate), with 8 connections then with one (a search's own
+# latency, without the queue). One RESULT line per measure (bench/p95.lua).
 # Settings: DJANGO_ENV=development DEBUG=0 (production wants a collectstatic); the Redis cache
 # is flushed before each code base.
 set -euo pipefail
@@ -32,7 +33,7 @@ measure() {  # code-label what path [env...]
   shift 3
   for _ in $(seq "${WARM_UP:-20}"); do curl -s -o /dev/null -m 30 "$URL$path"; done
   printf '%s %s load=%s ' "$code" "$what" "$(cut -d' ' -f1 /proc/loadavg)"
-  env "$@" wrk -t2 -c"$CONCURRENCY" -d"${DURATION}s" --timeout 10s -s "$LUA" "$URL$path" \
+  env "$@" wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-$CONCURRENCY}" -d"${DURATION}s" --timeout 10s -s "$LUA" "$URL$path" \
     | grep RESULT || echo "no result"
 }
 
@@ -53,6 +54,9 @@ run() {  # code-label directory
   if curl -sf -o /dev/null "$URL/trouver-un-service/"; then
     measure "$code" search-warm "/trouver-un-service/?q=lille"
     measure "$code" search-rendered /trouver-un-service/ WRK_PATHS="$SEARCHES" WRK_BYPASS=1
+    # One visitor at a time: the latency of a search itself, without the queue of 8.
+    THREADS=1 CONNECTIONS=1 measure "$code" search-rendered-one-at-a-time /trouver-un-service/ \
+      WRK_PATHS="$SEARCHES" WRK_BYPASS=1
   fi
   kill "$(cat "$OUT/gunicorn.pid")"
   sleep 2

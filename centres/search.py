@@ -71,15 +71,17 @@ def _department_filter(word: str) -> Q:
     return matches
 
 
-def _network_ids(word: str) -> list[int]:
-    """Networks are a few dozen: matched in Python, no scan of a function over a join."""
+def _networks() -> list[tuple[int, str]]:
+    """Networks are a few dozen: read once per search and matched in Python, no scan of a
+    function over a join."""
     networks = Network.objects.filter(is_active=True).values_list("pk", "name")
-    return [pk for pk, name in networks if word in search_text(name)]
+    return [(pk, search_text(name)) for pk, name in networks]
 
 
-def _structure_ids(word: str) -> list[int]:
+def _structure_ids(word: str, networks: list[tuple[int, str]]) -> list[int]:
     """Structures whose own name (trigram index) or whose network's name contains the word."""
-    named = Q(words__contains=word) | Q(network_id__in=_network_ids(word))
+    in_networks = [pk for pk, name in networks if word in name]
+    named = Q(words__contains=word) | Q(network_id__in=in_networks)
     return list(
         Structure.objects.annotate(words=SearchText("name"))
         .filter(named)
@@ -87,17 +89,22 @@ def _structure_ids(word: str) -> list[int]:
     )
 
 
-def _named(word: str) -> Q:
-    return Q(words__contains=word) | Q(structure_id__in=_structure_ids(word))
+def _named(word: str, networks: list[tuple[int, str]]) -> Q:
+    return Q(words__contains=word) | Q(structure_id__in=_structure_ids(word, networks))
 
 
-def _word_filter(word: str) -> Q | None:
+def _code(word: str) -> bool:
+    """A postal code or a department: matched on the postal code alone."""
+    return bool(_POSTAL_CODE.match(word) or _DEPARTMENT.match(word))
+
+
+def _word_filter(word: str, networks: list[tuple[int, str]]) -> Q | None:
     """What one word of the query asks for; None for a short word a trigram cannot find."""
     if _POSTAL_CODE.match(word):
         return Q(postal_code__startswith=word)
     if _DEPARTMENT.match(word):
         return _department_filter(word)
-    return _named(word) if len(word) >= MIN_NAME_WORD else None
+    return _named(word, networks) if len(word) >= MIN_NAME_WORD else None
 
 
 def centres_search(query: str) -> QuerySet[Centre]:
@@ -106,9 +113,10 @@ def centres_search(query: str) -> QuerySet[Centre]:
     words = query_words(query)
     if not words:
         return _ordered(centres)
-    filters = [f for f in map(_word_filter, words) if f is not None]
+    networks = _networks() if any(not _code(word) for word in words) else []
+    filters = [f for f in (_word_filter(word, networks) for word in words) if f is not None]
     if not filters:  # only short words (« Eu », a city): the slow scan, rarely
-        filters = [_named(word) for word in words]
+        filters = [_named(word, networks) for word in words]
     centres = centres.annotate(words=SearchText("name", "city", "postal_code"))
     for condition in filters:
         centres = centres.filter(condition)

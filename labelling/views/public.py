@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from centres.enums import ActionStatus
 from centres.models import Centre, Network, Structure
-from centres.pagination import page_of
+from centres.pagination import page_of_counted
 from centres.public_cache import cached_or_computed, centre_generation, public_page
 from centres.queries import public_centres, published_actions
 from centres.search import centres_search
@@ -124,7 +124,7 @@ def search(request):
         context = {"form": form, "page": None, "rows": [], "query": ""}
         return render(request, "labelling/public/search.html", context, status=400)
     query = form.cleaned_data["q"]
-    page = page_of(request, centres_search(query), SEARCH_PAGE_SIZE)
+    page = page_of_counted(request, centres_search(query), SEARCH_PAGE_SIZE)
     context = {
         "form": form,
         "query": query,

@@ -38,11 +38,11 @@ def test_every_centre_links_to_its_public_page_and_says_it_is_not_labelled(clien
     assert html.count("Non labellisé") == 20
 
 
-def test_the_search_shows_the_label_of_each_centre_in_four_queries(
+def test_the_search_shows_the_label_of_each_centre_in_three_queries(
     client, world, django_assert_num_queries
 ):
     labelled_structure(world)
-    with django_assert_num_queries(4):  # count, centres, certificates, campaigns
+    with django_assert_num_queries(3):  # centres with their total, certificates, campaigns
         html = client.get(reverse("search")).content.decode()
     assert html.count("Label Argent") == 20 and "Non labellisé" not in html
 

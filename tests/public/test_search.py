@@ -104,12 +104,29 @@ def test_results_are_paginated_by_twenty_and_keep_the_query(client, db):
     assert 'href="?q=ville&amp;page=2"' in html or 'href="?q=ville&page=2"' in html
 
 
+def test_the_pages_counted_in_their_own_query_cover_every_result_once(client, db):
+    structure = StructureFactory()
+    for n in range(45):
+        CentreFactory(structure=structure, code=f"c{n:02}", city=f"Ville {n:02}")
+    every = _codes("ville")
+    pages = [_search(client, q="ville", page=n).content.decode() for n in (1, 2, 3)]
+    assert [code for html in pages for code in _result_links(html)] == every
+    assert all("45 services trouvés pour « ville »" in html for html in pages)
+    assert all("Page " in html and " sur 3" in html for html in pages)
+    # Beyond the last page, or before the first: the last page, counted the usual way.
+    for page in ("4", "0"):
+        html = _search(client, q="ville", page=page).content.decode()
+        assert _result_links(html) == every[40:]
+        assert "45 services trouvés pour « ville »" in html
+
+
 def test_the_page_reads_in_a_bounded_number_of_queries(client, users, django_assert_num_queries):
     world = SimpleNamespace(users=users)
     labelled_structure(world)
     lille_with_results(world)
-    # lille: networks, structures; count, page, certificates, campaigns, rollups of one period
-    with django_assert_num_queries(7):
+    # lille: networks, structures; the page with its total (one query), certificates,
+    # campaigns, rollups of one period
+    with django_assert_num_queries(6):
         response = _search(client, q="lille")
     assert response.status_code == 200
 
