@@ -8,6 +8,7 @@ from django.utils import timezone
 from .models import Centre
 from .queries import overdue_action_ids
 from .services.actions import REMINDER_INTERVAL_DAYS, action_reminder_send
+from .uploads import uploads_purge
 
 logger = logging.getLogger(__name__)
 
@@ -63,3 +64,9 @@ def send_pending_notification_emails(self) -> int:
     from .notifications import email_pending_sweep
 
     return email_pending_sweep()
+
+
+@shared_task(max_retries=0, time_limit=600, soft_time_limit=540)
+def purge_uploads() -> int:
+    """Celery beat, hourly: delete import files that waited too long for their confirmation."""
+    return uploads_purge()

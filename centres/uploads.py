@@ -12,10 +12,13 @@ The proxy in front should refuse larger bodies itself (README, « Uploads »).
 Files uploaded for a preview (imports) are kept until the person confirms. Each is stored
 once under its SHA-256 in a private folder (no URL serves it), and the hash is remembered in
 the person's session: the confirmation names the hash, and only the session that uploaded a
-file may import it."""
+file may import it. A file not confirmed within UPLOAD_STAGING_HOURS is deleted
+(`uploads_purge`, Celery beat hourly)."""
 
 import hashlib
+import logging
 import re
+import time
 import uuid
 from pathlib import Path
 
@@ -25,6 +28,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .params import ascii_int
+
+logger = logging.getLogger(__name__)
 
 # Room for the other fields and the multipart headers around the file.
 BODY_MARGIN_BYTES = 64 * 1024
@@ -133,3 +138,29 @@ def discard_upload(request, *, kind: str, sha: str) -> None:
     request.session[_SESSION_KEY] = [
         k for k in request.session.get(_SESSION_KEY, []) if k != f"{kind}:{sha}"
     ]
+
+
+def uploads_purge(*, now: float | None = None) -> int:
+    """Delete the files that waited for a confirmation longer than UPLOAD_STAGING_HOURS (an
+    import previewed, then abandoned; an upload cut off half-way). A survey institute's file
+    holds comments before they are masked: it must not wait for ever. Returns the number of
+    files deleted; idempotent (Celery beat, hourly)."""
+    now = time.time() if now is None else now
+    limit = now - settings.UPLOAD_STAGING_HOURS * 3600
+    deleted = 0
+    root = upload_root()
+    if not root.is_dir():
+        return 0
+    for folder in root.iterdir():
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            try:
+                if path.is_file() and path.stat().st_mtime < limit:
+                    path.unlink()
+                    deleted += 1
+            except FileNotFoundError:  # deleted by a confirmation meanwhile
+                continue
+    if deleted:
+        logger.info("uploads_purged files=%s", deleted)
+    return deleted

@@ -80,6 +80,11 @@ app.conf.beat_schedule = {
         "task": "surveys.tasks.purge_exports",
         "schedule": crontab(hour=3, minute=45),
     },
+    # Import files previewed but never confirmed are deleted after UPLOAD_STAGING_HOURS.
+    "centres-purge-uploads": {
+        "task": "centres.tasks.purge_uploads",
+        "schedule": crontab(minute=50),
+    },
     # Notification e-mails that could not leave (SMTP or broker down when the step committed).
     "centres-pending-notification-emails": {
         "task": "centres.tasks.send_pending_notification_emails",

@@ -2,6 +2,8 @@
 nothing, only within the importer's networks, only the uploader's session confirms."""
 
 import io
+import os
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +14,7 @@ from openpyxl import Workbook
 from centres.enums import Role
 from centres.models import Centre, Structure
 from centres.services.organisation import COLUMNS
+from centres.tasks import purge_uploads
 from centres.uploads import upload_root
 from tests.factories import NetworkFactory
 
@@ -164,3 +167,23 @@ def test_the_import_forms_resist_the_corpus(as_correspondent):
     check_form_resists_bad_input(
         as_correspondent, url, valid={"sha256": "0" * 64, "filename": "centres.csv"}
     )
+
+
+def test_a_file_never_confirmed_is_deleted_after_the_staging_delay(as_correspondent, settings):
+    settings.UPLOAD_STAGING_HOURS = 24
+    response = preview(as_correspondent, csv_file(GOOD))
+    sha = response.context["confirm"].initial["sha256"]
+    path = upload_root() / "organisation" / sha
+    fresh = preview(as_correspondent, csv_file(GOOD[:1]))  # another file, just sent
+    fresh_path = upload_root() / "organisation" / fresh.context["confirm"].initial["sha256"]
+    assert purge_uploads() == 0 and path.exists()  # within the delay: kept
+    old = time.time() - 25 * 3600
+    os.utime(path, (old, old))
+    assert purge_uploads() == 1
+    assert not path.exists() and fresh_path.exists()
+    assert purge_uploads() == 0  # idempotent
+    # Confirming it afterwards: a French 400 that asks for the file again, nothing imported.
+    response = confirm(as_correspondent, response)
+    assert response.status_code == 400
+    assert "plus disponible : envoyez-le de nouveau." in response.content.decode()
+    assert not Structure.objects.filter(code="dgfip-sip").exists()
