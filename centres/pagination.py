@@ -6,6 +6,9 @@ from django.db.models import Count, QuerySet, Window
 from .params import int_param
 
 _TOTAL = "spp_page_total"
+# Beyond this page number the offset is not tried (18 digits times the page size would not fit
+# the database's OFFSET): the paginator counts, then shows the last page.
+_MAX_READ_PAGE = 100_000
 
 
 def page_of(request, items, per_page: int) -> Page:
@@ -23,7 +26,7 @@ def page_of_counted(request, items: QuerySet, per_page: int) -> Page:
     number = int_param(request, "page")
     number = 1 if number is None else number
     paginator = Paginator(items, per_page)
-    if number >= 1:
+    if 1 <= number <= _MAX_READ_PAGE:
         start = (number - 1) * per_page
         rows = list(items.annotate(**{_TOTAL: Window(Count("pk"))})[start : start + per_page])
         if rows:

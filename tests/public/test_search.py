@@ -114,7 +114,7 @@ def test_the_pages_counted_in_their_own_query_cover_every_result_once(client, db
     assert all("45 services trouvés pour « ville »" in html for html in pages)
     assert all("Page " in html and " sur 3" in html for html in pages)
     # Beyond the last page, or before the first: the last page, counted the usual way.
-    for page in ("4", "0"):
+    for page in ("4", "0", "100001", "9" * 18):
         html = _search(client, q="ville", page=page).content.decode()
         assert _result_links(html) == every[40:]
         assert "45 services trouvés pour « ville »" in html
